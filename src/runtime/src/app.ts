@@ -1,0 +1,299 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type Express } from "express";
+import FindMyWay from "find-my-way";
+import { runBackgroundTasks } from "./background.js";
+import type { DependencyFn } from "./deps/define.js";
+import { runTeardowns, type DependencyOverrides, type SolveScope } from "./deps/solve.js";
+import { TrellisConfigError } from "./errors/config-error.js";
+import { ExceptionHandlers, type ErrorClass, type ExceptionHandler } from "./errors/handlers.js";
+import { HTTPException } from "./errors/http-exception.js";
+import { DEFAULT_BODY_LIMIT } from "./http/body.js";
+import { Request, splitUrl } from "./http/request.js";
+import { JSONResponse, type Response } from "./http/response.js";
+import { createConsoleLogger, type Logger } from "./logger.js";
+import { mountDocs } from "./openapi/docs.js";
+import type { OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
+import { buildOpenAPI } from "./openapi/build.js";
+import { runRoute, sendResponse, type PipelineHost } from "./pipeline.js";
+import { compileRoute, type CompiledRoute } from "./route/compile.js";
+import type { Handler, HttpMethod, RouteOptions } from "./route/types.js";
+import { Router, type IncludeOptions } from "./router.js";
+
+export interface AppOptions extends OpenAPIOptions {
+  /** Default body limit in bytes (HARDENING.md D10: 100 KiB). */
+  bodyLimit?: number;
+  logger?: Logger;
+  /** Development mode: 500 bodies carry the error and stack. Default: NODE_ENV === "development" exactly. */
+  debug?: boolean;
+  /** null disables the route. */
+  openapiUrl?: string | null;
+  docsUrl?: string | null;
+  redocUrl?: string | null;
+  /** Dependencies run for every route of the app. */
+  dependencies?: readonly DependencyFn[];
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+}
+
+type RouteMethod = {
+  <const O extends RouteOptions>(path: string, options: O, handler: Handler<O>): App;
+  (path: string, handler: Handler<RouteOptions>): App;
+};
+
+type Store = { route: CompiledRoute };
+
+const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * The application: owns the node:http server, serves its routes on its own
+ * path (find-my-way lookup, one write per response) and hands every request
+ * that no route claims to an embedded Express 5 app (`app.express`).
+ */
+export class App implements PipelineHost {
+  readonly options: AppOptions;
+  readonly express: Express;
+  readonly logger: Logger;
+  readonly bodyLimit: number;
+  readonly debug: boolean;
+  /** Replace any dependency, typically in tests: `app.dependencyOverrides.set(getDb, () => testDb)`. */
+  readonly dependencyOverrides: DependencyOverrides = new Map();
+  readonly #routes: CompiledRoute[] = [];
+  readonly #router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
+  readonly #handlers = new ExceptionHandlers();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #dependencies: readonly DependencyFn[];
+  #openapi: OpenAPIObject | undefined;
+  #server: Server | undefined;
+
+  constructor(options: AppOptions = {}) {
+    this.options = options;
+    this.logger = options.logger ?? createConsoleLogger();
+    this.debug = options.debug ?? process.env.NODE_ENV === "development";
+    this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    if (!Number.isInteger(this.bodyLimit) || this.bodyLimit < 0) {
+      throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `bodyLimit must be a non-negative integer, got ${String(options.bodyLimit)}`);
+    }
+    this.#dependencies = options.dependencies ?? [];
+    this.express = express();
+    this.express.disable("x-powered-by");
+    mountDocs(this);
+  }
+
+  readonly get: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("get", path, a, b);
+  readonly post: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("post", path, a, b);
+  readonly put: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("put", path, a, b);
+  readonly patch: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("patch", path, a, b);
+  readonly delete: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("delete", path, a, b);
+
+  /** Compiles and registers every route of `router`. Errors in route definitions throw here. */
+  include(router: Router, options: IncludeOptions = {}): this {
+    const wrapper = new Router();
+    wrapper.include(router, options);
+    for (const r of wrapper.routes) {
+      this.#register(compileRoute({
+        method: r.method,
+        path: r.path,
+        options: r.options,
+        handler: r.handler,
+        tags: r.tags,
+        dependencies: [...this.#dependencies, ...r.dependencies],
+      }));
+    }
+    return this;
+  }
+
+  /** Handles errors of `errorClass` (and its subclasses) with `handler`. */
+  exceptionHandler<E>(errorClass: ErrorClass<E>, handler: ExceptionHandler<E>): this {
+    this.#handlers.set(errorClass, handler);
+    return this;
+  }
+
+  /** The compiled routes, in registration order. */
+  get routes(): readonly CompiledRoute[] {
+    return this.#routes;
+  }
+
+  /** The OpenAPI 3.1 document, built once on first use. */
+  openapi(): OpenAPIObject {
+    this.#openapi ??= buildOpenAPI(this.#routes, this.options);
+    return this.#openapi;
+  }
+
+  /** Forget the cached document (after adding routes or changing options). */
+  resetOpenAPI(): void {
+    this.#openapi = undefined;
+  }
+
+  /** The node request listener: use it with any node:http(s) server. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const method = req.method ?? "GET";
+    const [path, query] = splitUrl(req.url ?? "/");
+    const found = this.#router.find(method as FindMyWay.HTTPMethod, path);
+    if (found !== null) {
+      const route = (found.store as Store).route;
+      const request = new Request(req, method, path, query, found.params);
+      runRoute(this, route, req, res, request).catch((err: unknown) => this.#crash(err, res));
+      return;
+    }
+    this.#fallback(req, res, method, path, query);
+  };
+
+  get server(): Server | undefined {
+    return this.#server;
+  }
+
+  /** Starts an HTTP server; resolves once it is listening. */
+  async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
+    if (this.#server) throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", "The app is already listening");
+    const server = createServer(this.handle);
+    // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 60_000;
+    server.keepAliveTimeout = 5_000;
+    this.#server = server;
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 8000, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const shownHost = host.includes(":") ? `[${host}]` : host;
+    return { port, host, url: `http://${shownHost}:${port}` };
+  }
+
+  /** Stops accepting connections, then waits for in-flight background work. */
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    }
+    await this.drain();
+  }
+
+  /** Resolves when every pending background task and cleanup has finished. */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  // ---- PipelineHost -------------------------------------------------------
+
+  async errorToResponse(error: unknown, request: Request | undefined): Promise<Response> {
+    const handler = this.#handlers.find(error);
+    if (handler) {
+      try {
+        return await handler(error, request);
+      } catch (handlerError) {
+        error = handlerError;
+      }
+    }
+    const status = expressErrorStatus(error);
+    if (status !== undefined) return new JSONResponse({ detail: (error as Error).message }, { status });
+    this.logger.error({ err: error, method: request?.method, path: request?.path }, "Unhandled error while handling a request");
+    const body: Record<string, unknown> = { detail: "Internal Server Error" };
+    if (this.debug && error instanceof Error) body.error = { type: error.name, message: error.message, stack: error.stack?.split("\n") };
+    return new JSONResponse(body, { status: 500 });
+  }
+
+  afterResponse(scope: SolveScope, error: unknown): void {
+    const work = (async () => {
+      const cleanupError = await runTeardowns(scope.teardowns, "request", error);
+      if (cleanupError !== undefined) this.logger.error({ err: cleanupError, path: scope.request.path }, "Dependency cleanup failed");
+      await runBackgroundTasks(scope.background, (err) => this.logger.error({ err, path: scope.request.path }, "Background task failed"));
+    })();
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
+  }
+
+  finalizeHeaders(_headers: OutgoingHttpHeaders, _request: Request): void {
+    // Middleware (request id, timing, CORS, security headers) hooks in here.
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  #addRoute(method: Lowercase<HttpMethod>, path: string, a: unknown, b: unknown): this {
+    const router = new Router();
+    (router[method] as (p: string, x: unknown, y?: unknown) => Router)(path, a, b);
+    return this.include(router);
+  }
+
+  #register(route: CompiledRoute): void {
+    const store: Store = { route };
+    const methods: HttpMethod[] | ["GET", "HEAD"] = route.method === "GET" ? ["GET", "HEAD"] : [route.method];
+    for (const method of methods) {
+      if (this.#router.hasRoute(method, route.pattern)) {
+        if (method === "HEAD") continue;
+        throw new TrellisConfigError("TRELLIS_E_DUPLICATE_ROUTE", `${method} ${route.template} is already registered`);
+      }
+      this.#router.on(method, route.pattern, noop, store);
+    }
+    this.#routes.push(route);
+    this.#openapi = undefined;
+  }
+
+  /** No trellis route matched: Express gets the request, then 405 or 404. */
+  #fallback(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): void {
+    const done = (err?: unknown): void => {
+      const request = new Request(req, method, path, query, {});
+      if (err !== undefined && err !== null && err !== "route" && err !== "router") {
+        this.errorToResponse(err, request).then((out) => sendResponse(this, res, out, undefined, request)).catch((e: unknown) => this.#crash(e, res));
+        return;
+      }
+      const allowed = this.#allowedMethods(path);
+      const out = allowed.length > 0
+        ? new JSONResponse({ detail: "Method Not Allowed" }, { status: 405, headers: { allow: allowed.join(", ") } })
+        : new JSONResponse({ detail: "Not Found" }, { status: 404 });
+      sendResponse(this, res, out, undefined, request);
+    };
+    try {
+      (this.express as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void)(req, res, done);
+    } catch (err) {
+      done(err);
+    }
+  }
+
+  #allowedMethods(path: string): string[] {
+    const allowed: string[] = [];
+    for (const method of METHODS) if (this.#router.find(method, path) !== null) allowed.push(method);
+    if (allowed.includes("GET")) allowed.splice(allowed.indexOf("GET") + 1, 0, "HEAD");
+    return allowed;
+  }
+
+  /** Last resort when writing an error response itself failed. */
+  #crash(err: unknown, res: ServerResponse): void {
+    this.logger.error({ err }, "Failed to send a response");
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end('{"detail":"Internal Server Error"}');
+    } else {
+      res.destroy();
+    }
+  }
+}
+
+function noop(): void {}
+
+/**
+ * Errors from Express middleware (body-parser, http-errors) carry a 4xx
+ * `status` and `expose: true` when their message is meant for the client.
+ */
+function expressErrorStatus(error: unknown): number | undefined {
+  if (error === null || typeof error !== "object" || error instanceof HTTPException) return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : undefined;
+  return status !== undefined && status >= 400 && status < 500 && e.expose === true ? status : undefined;
+}
+
+/** Creates an app: `createApp({ title: "My API", version: "1.0.0" })`. */
+export function createApp(options: AppOptions = {}): App {
+  return new App(options);
+}

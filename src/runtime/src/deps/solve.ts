@@ -1,0 +1,106 @@
+import type { BackgroundTasks } from "../background.js";
+import type { Request } from "../http/request.js";
+import type { ResponseState } from "../http/response-state.js";
+import type { DepPlan } from "./analyse.js";
+import { dependencyMeta, type DependencyContext, type DependencyFn, type DependencyScope } from "./define.js";
+
+export type DependencyOverrides = Map<DependencyFn, DependencyFn>;
+
+/** A generator dependency waiting for its cleanup. */
+export interface Teardown {
+  gen: AsyncGenerator<unknown, unknown, unknown> | Generator<unknown, unknown, unknown>;
+  scope: DependencyScope;
+}
+
+export interface SolveScope {
+  request: Request;
+  background: BackgroundTasks;
+  response: ResponseState;
+  teardowns: Teardown[];
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+
+const isGenerator = (v: unknown): v is Teardown["gen"] =>
+  v !== null && typeof v === "object" && typeof (v as { next?: unknown }).next === "function"
+  && (Symbol.asyncIterator in v || Symbol.iterator in v) && typeof (v as { throw?: unknown }).throw === "function";
+
+async function call(fn: DependencyFn, deps: Record<string, unknown>, scope: SolveScope, depScope: DependencyScope): Promise<unknown> {
+  const ctx: DependencyContext = { request: scope.request, deps, background: scope.background, response: scope.response };
+  let value: unknown = (fn as (ctx: DependencyContext) => unknown)(ctx);
+  if (isThenable(value)) value = await value;
+  if (isGenerator(value)) {
+    // Registered before the first step, so a generator that throws while
+    // starting is not left half-open.
+    const step = await value.next();
+    if (step.done) throw new Error(`Dependency ${fn.name || "(anonymous)"} returned without yielding a value`);
+    scope.teardowns.push({ gen: value, scope: depScope });
+    return step.value;
+  }
+  return value;
+}
+
+/** Resolves a route's dependencies in plan order; returns the handler's deps object. */
+export async function solveDependencies(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Promise<Record<string, unknown>> {
+  if (overrides.size > 0) return solveWithOverrides(plan, scope, overrides);
+  const values: unknown[] = new Array(plan.nodes.length);
+  for (let i = 0; i < plan.nodes.length; i++) {
+    const node = plan.nodes[i]!;
+    const deps: Record<string, unknown> = {};
+    for (const [key, idx] of node.children) deps[key] = values[idx];
+    values[i] = await call(node.fn, deps, scope, node.scope);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, idx] of plan.named) out[key] = values[idx];
+  return out;
+}
+
+/**
+ * Tests replace dependencies after routes were registered, and a replacement
+ * may have dependencies of its own, so this path walks the graph at request
+ * time. Production apps have no overrides and never take it.
+ */
+async function solveWithOverrides(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Promise<Record<string, unknown>> {
+  const cache = new Map<DependencyFn, Promise<unknown>>();
+  const resolve = (original: DependencyFn): Promise<unknown> => {
+    const fn = overrides.get(original) ?? original;
+    const meta = dependencyMeta(fn);
+    const cached = meta.cache ? cache.get(original) : undefined;
+    if (cached) return cached;
+    const pending = (async () => {
+      const deps: Record<string, unknown> = {};
+      for (const key of Object.keys(meta.deps)) deps[key] = await resolve(meta.deps[key]!);
+      return call(fn, deps, scope, meta.scope);
+    })();
+    if (meta.cache) cache.set(original, pending);
+    return pending;
+  };
+  for (const idx of plan.unnamed) await resolve(plan.nodes[idx]!.fn);
+  const out: Record<string, unknown> = {};
+  for (const [key, idx] of plan.named) out[key] = await resolve(plan.nodes[idx]!.fn);
+  return out;
+}
+
+/**
+ * Finishes generator dependencies in reverse order. On success the generator
+ * resumes after its `yield` (so it can commit); on failure the error is
+ * thrown in at the `yield` (so it can roll back). Returns the first cleanup
+ * error, if any, without throwing.
+ */
+export async function runTeardowns(teardowns: Teardown[], scope: DependencyScope, error: unknown): Promise<unknown> {
+  let failure: unknown = undefined;
+  for (let i = teardowns.length - 1; i >= 0; i--) {
+    const t = teardowns[i]!;
+    if (t.scope !== scope) continue;
+    teardowns.splice(i, 1);
+    try {
+      if (error === undefined) await t.gen.next();
+      else await t.gen.throw(error);
+    } catch (err) {
+      // Rethrowing the error it was given is how a generator says "not handled".
+      if (err !== error && failure === undefined) failure = err;
+    }
+  }
+  return failure;
+}

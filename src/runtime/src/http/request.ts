@@ -1,0 +1,58 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { parse as parseQueryString, type ParsedUrlQuery } from "node:querystring";
+
+/**
+ * The request as handlers and dependencies see it: the raw node request
+ * plus what routing already worked out. Query parsing is lazy, since most
+ * routes never look at the raw query.
+ */
+export class Request {
+  /** Raw path parameters, as strings, before validation. */
+  params: Record<string, string | undefined>;
+  /** Per-request scratch space for middleware and dependencies. */
+  readonly state: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  /** The parsed body before validation (set once read). */
+  body: unknown = undefined;
+  #query: ParsedUrlQuery | undefined;
+
+  constructor(
+    readonly raw: IncomingMessage,
+    readonly method: string,
+    readonly path: string,
+    readonly rawQuery: string,
+    params: Record<string, string | undefined>,
+  ) {
+    this.params = params;
+  }
+
+  get url(): string {
+    return this.raw.url ?? this.path;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.headers;
+  }
+
+  /** The query string as a null-prototype object; repeated keys become arrays. */
+  get query(): ParsedUrlQuery {
+    this.#query ??= parseQueryString(this.rawQuery);
+    return this.#query;
+  }
+
+  /** The peer's address. Proxy headers are honoured only by the middleware configured to trust them. */
+  get ip(): string | undefined {
+    return this.raw.socket.remoteAddress;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.raw.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+}
+
+/** Splits a request target into path and query without allocating a URL object. */
+export function splitUrl(url: string): [path: string, query: string] {
+  const q = url.indexOf("?");
+  if (q === -1) return [url, ""];
+  return [url.slice(0, q), url.slice(q + 1)];
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { BackgroundTasks } from "./background.js";
+import { solveDependencies, runTeardowns, type DependencyOverrides, type SolveScope } from "./deps/solve.js";
+import { RequestValidationError } from "./errors/validation-error.js";
+import { readBody } from "./http/body.js";
+import type { Request } from "./http/request.js";
+import { Response } from "./http/response.js";
+import { ResponseState } from "./http/response-state.js";
+import { mergeHeaders, sendRaw } from "./http/send.js";
+import type { CompiledRoute } from "./route/compile.js";
+import type { RawValues } from "./route/string-fields.js";
+import type { HandlerContext, RouteOptions } from "./route/types.js";
+import type { ValidationDetail } from "./validation/detail.js";
+
+/** What the pipeline needs from the app; kept narrow so the pipeline stays testable. */
+export interface PipelineHost {
+  bodyLimit: number;
+  dependencyOverrides: DependencyOverrides;
+  errorToResponse(error: unknown, request: Request | undefined): Promise<Response>;
+  /** Runs after the response: request-scoped teardowns and background tasks. */
+  afterResponse(scope: SolveScope, error: unknown): void;
+  /** Headers every response carries (set by middleware), merged last. */
+  finalizeHeaders(headers: OutgoingHttpHeaders, request: Request): void;
+}
+
+const NO_DEPS: Readonly<Record<string, never>> = Object.freeze({});
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+
+/** Sends a Response object (from a handler or an exception handler). */
+export function sendResponse(host: PipelineHost, res: ServerResponse, out: Response, state: ResponseState | undefined, request: Request): void {
+  const headers: OutgoingHttpHeaders = {};
+  mergeHeaders(headers, out.headers);
+  if (state) mergeHeaders(headers, state.headers);
+  host.finalizeHeaders(headers, request);
+  sendRaw(res, out.status, headers, out.body);
+}
+
+/**
+ * One request through one route: body -> dependencies -> validation ->
+ * handler -> serialize -> one write -> cleanup and background tasks.
+ * Dependencies run before params are validated, as in FastAPI, so an
+ * unauthenticated request gets 401 rather than a 422 about its body.
+ */
+export async function runRoute(host: PipelineHost, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, request: Request): Promise<void> {
+  const state = new ResponseState();
+  const scope: SolveScope = { request, background: new BackgroundTasks(), response: state, teardowns: [] };
+  let failure: unknown = undefined;
+  try {
+    let rawBody: unknown = undefined;
+    if (route.decodeBody) {
+      const buf = await readBody(req, route.bodyLimit ?? host.bodyLimit);
+      rawBody = route.decodeBody(buf, req.headers["content-type"]);
+      request.body = rawBody;
+    }
+
+    const deps = route.deps.nodes.length > 0 ? await solveDependencies(route.deps, scope, host.dependencyOverrides) : NO_DEPS;
+
+    let errors: ValidationDetail[] | undefined;
+    let params: unknown = request.params;
+    if (route.parseParams) {
+      const r = route.parseParams(request.params as RawValues);
+      if (r.ok) params = r.value;
+      else errors = r.errors;
+    }
+    let query: unknown = NO_DEPS;
+    if (route.parseQuery) {
+      const r = route.parseQuery(request.query as RawValues);
+      if (r.ok) query = r.value;
+      else (errors ??= []).push(...r.errors);
+    }
+    let headers: unknown = NO_DEPS;
+    if (route.parseHeaders) {
+      const r = route.parseHeaders(req.headers as RawValues);
+      if (r.ok) headers = r.value;
+      else (errors ??= []).push(...r.errors);
+    }
+    let body: unknown = undefined;
+    if (route.validateBody) {
+      const r = route.validateBody(rawBody);
+      if (r.ok) body = r.value;
+      else (errors ??= []).push(...r.errors);
+    }
+    if (errors) throw new RequestValidationError(errors);
+
+    const ctx = { params, query, headers, body, deps, request, background: scope.background, response: state } as HandlerContext<RouteOptions>;
+    let result: unknown = route.handler(ctx);
+    if (isThenable(result)) result = await result;
+
+    let out: Response | undefined;
+    let payload: string | null = null;
+    if (result instanceof Response) out = result;
+    else payload = route.serialize(result);
+
+    if (scope.teardowns.length > 0) {
+      const cleanupError = await runTeardowns(scope.teardowns, "function", undefined);
+      if (cleanupError !== undefined) throw cleanupError;
+    }
+
+    if (out) {
+      sendResponse(host, res, out, state, request);
+    } else {
+      const headers: OutgoingHttpHeaders = payload === null ? {} : { "content-type": "application/json" };
+      mergeHeaders(headers, state.headers);
+      host.finalizeHeaders(headers, request);
+      sendRaw(res, state.status ?? route.status, headers, payload);
+    }
+  } catch (err) {
+    failure = err;
+    if (scope.teardowns.length > 0) await runTeardowns(scope.teardowns, "function", err);
+    const out = await host.errorToResponse(err, request);
+    if (!res.headersSent) sendResponse(host, res, out, undefined, request);
+  }
+  if (scope.teardowns.length > 0 || scope.background.size > 0) host.afterResponse(scope, failure);
+}

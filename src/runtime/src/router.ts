@@ -1,0 +1,88 @@
+import type { DependencyFn } from "./deps/define.js";
+import { joinPaths } from "./route/path.js";
+import type { Handler, HttpMethod, RouteDefinition, RouteOptions } from "./route/types.js";
+
+export interface RouterOptions {
+  /** Prepended to every route path: "/api/v1/users". */
+  prefix?: string;
+  /** OpenAPI tags added to every route. */
+  tags?: readonly string[];
+  /** Dependencies run for every route of this router (an auth check). */
+  dependencies?: readonly DependencyFn[];
+}
+
+/** A route collected by a router, with the router's prefix, tags and dependencies applied. */
+export interface RouterRoute extends RouteDefinition {
+  tags: readonly string[];
+  dependencies: readonly DependencyFn[];
+}
+
+export interface IncludeOptions {
+  prefix?: string;
+  tags?: readonly string[];
+  dependencies?: readonly DependencyFn[];
+}
+
+type RouteMethod = {
+  <const O extends RouteOptions>(path: string, options: O, handler: Handler<O>): Router;
+  (path: string, handler: Handler<RouteOptions>): Router;
+};
+
+/**
+ * A group of routes under a prefix, as FastAPI's APIRouter. Routers only
+ * collect definitions; the app compiles them when they are included.
+ */
+export class Router {
+  readonly prefix: string;
+  readonly tags: readonly string[];
+  readonly dependencies: readonly DependencyFn[];
+  readonly #routes: RouterRoute[] = [];
+
+  constructor(options: RouterOptions = {}) {
+    this.prefix = options.prefix ?? "";
+    this.tags = options.tags ?? [];
+    this.dependencies = options.dependencies ?? [];
+  }
+
+  readonly get: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("GET", path, a, b);
+  readonly post: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("POST", path, a, b);
+  readonly put: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("PUT", path, a, b);
+  readonly patch: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("PATCH", path, a, b);
+  readonly delete: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("DELETE", path, a, b);
+
+  /** Adds every route of `router` to this one, under an optional extra prefix. */
+  include(router: Router, options: IncludeOptions = {}): this {
+    for (const route of router.routes) {
+      this.#routes.push({
+        ...route,
+        path: joinPaths(options.prefix ?? "", route.path),
+        tags: [...(options.tags ?? []), ...route.tags],
+        dependencies: [...(options.dependencies ?? []), ...route.dependencies],
+      });
+    }
+    return this;
+  }
+
+  /** The routes with this router's prefix, tags and dependencies applied. */
+  get routes(): readonly RouterRoute[] {
+    return this.#routes.map((r) => ({
+      ...r,
+      path: joinPaths(this.prefix, r.path),
+      tags: [...this.tags, ...r.tags],
+      dependencies: [...this.dependencies, ...r.dependencies],
+    }));
+  }
+
+  #add(method: HttpMethod, path: string, a: unknown, b: unknown): Router {
+    const [options, handler] = typeof a === "function" ? [{}, a] : [a ?? {}, b];
+    this.#routes.push({
+      method,
+      path,
+      options: options as RouteOptions,
+      handler: handler as Handler<RouteOptions>,
+      tags: [],
+      dependencies: [],
+    });
+    return this;
+  }
+}
