@@ -80,7 +80,7 @@ export function compileFieldsParser(schema: ObjectSchema, source: ValueSource): 
     const out = errors ?? [];
     if (!result.success) {
       const issues = failed ? result.error.issues.filter((i) => !failed.has(String(i.path[0]))) : result.error.issues;
-      detailsFromZodIssues(issues, source, value, out);
+      detailsFromZodIssues(issues, source, value, out, false);
     }
     return { ok: false, errors: out };
   };

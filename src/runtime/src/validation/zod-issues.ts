@@ -173,12 +173,19 @@ function bestUnionBranch(errors: Issue[][]): Issue[] {
  * Maps zod issues to 422 detail items. `root` is the whole value that was
  * validated (the body, the query object...) and `source` the loc prefix.
  */
-export function detailsFromZodIssues(issues: readonly Issue[], source: ValueSource, root: unknown, out: ValidationDetail[] = []): ValidationDetail[] {
+export function detailsFromZodIssues(
+  issues: readonly Issue[],
+  source: ValueSource,
+  root: unknown,
+  out: ValidationDetail[] = [],
+  /** JSON bodies echo the enclosing object for a missing field; string fields (form, query) echo null. */
+  echoParent = source === "body",
+): ValidationDetail[] {
   for (const issue of issues) {
     if (out.length >= MAX_DETAILS) break;
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       const prefixed = bestUnionBranch(issue.errors).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as Issue);
-      detailsFromZodIssues(prefixed, source, root, out);
+      detailsFromZodIssues(prefixed, source, root, out, echoParent);
       continue;
     }
     if (issue.code === "unrecognized_keys") {
@@ -198,7 +205,7 @@ export function detailsFromZodIssues(issues: readonly Issue[], source: ValueSour
     const sensitive = path.some(isSensitiveKey);
     if (isMissing(issue, root)) {
       // pydantic echoes the enclosing object for a missing body field.
-      const parent = source === "body" && path.length > 0 ? valueAt(root, issue.path.slice(0, -1)) : undefined;
+      const parent = echoParent && path.length > 0 ? valueAt(root, issue.path.slice(0, -1)) : undefined;
       out.push({ type: "missing", loc: [source, ...path], msg: "Field required", input: safeInput(parent) });
       continue;
     }
