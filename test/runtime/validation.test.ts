@@ -35,6 +35,13 @@ describe("path parameters are parsed strictly, as pydantic does", () => {
     });
   });
 
+  it("treats z.number().int() exactly like z.int()", async () => {
+    const { app, client } = setup();
+    app.get("/n/{n}", { params: z.object({ n: z.number().int() }) }, ({ params }) => params.n);
+    expect((await client.get("/n/12")).json()).toBe(12);
+    expect((await client.get("/n/1e3")).json<{ detail: unknown[] }>().detail[0]).toMatchObject({ type: "int_parsing", loc: ["path", "n"] });
+  });
+
   it("accepts signed decimal integers", async () => {
     const { client } = usersApp();
     expect((await client.get("/users/42")).json()).toEqual({ user_id: 42 });

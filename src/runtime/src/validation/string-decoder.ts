@@ -87,7 +87,9 @@ export function scalarKind(schema: z.ZodType): ScalarKind {
   const def = inner._zod.def as { type: string; format?: string; values?: unknown[]; entries?: Record<string, unknown> };
   switch (def.type) {
     case "number":
-      return def.format && /int/.test(def.format) ? "int" : "number";
+      // z.int() sets def.format; z.number().int() adds a number_format check
+      // instead. zod's `format` getter sees both.
+      return /int/.test((inner as unknown as { format?: string | null }).format ?? "") ? "int" : "number";
     case "boolean":
       return "boolean";
     case "bigint":
