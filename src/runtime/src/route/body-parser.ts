@@ -22,7 +22,7 @@ export class FormBody {
   constructor(readonly fields: RawValues) {}
 }
 
-function jsonInvalid(text: string, err: unknown): RequestValidationError {
+function jsonInvalid(err: unknown): RequestValidationError {
   const message = err instanceof Error ? err.message : String(err);
   const position = /position (\d+)/.exec(message);
   return new RequestValidationError([{
@@ -41,7 +41,7 @@ export function decodeJson(buf: Buffer): unknown {
     // no later merge of the body can reach Object.prototype (HARDENING D18).
     return sjson.parse(text, undefined, { protoAction: "remove", constructorAction: "remove" });
   } catch (err) {
-    throw jsonInvalid(text, err);
+    throw jsonInvalid(err);
   }
 }
 

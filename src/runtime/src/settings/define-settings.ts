@@ -3,14 +3,10 @@ import { resolve } from "node:path";
 import type { z } from "zod";
 import {
   arrayElement,
-  decodeFloat,
-  decodeInt,
   decodeJson,
   decoderFor,
   isDecodeError,
-  unwrapSchema,
   type DecodeFailure,
-  type StringDecoder,
 } from "../validation/string-decoder.js";
 import { scanDotenv } from "./dotenv.js";
 
@@ -189,22 +185,6 @@ function lookup(key: string, optional: boolean, sources: readonly Record<string,
   return undefined;
 }
 
-/** Whether a number schema carries an integer check (z.number().int() is a check, z.int() a format). */
-function hasIntCheck(schema: z.ZodType): boolean {
-  const checks = (schema._zod.def as { checks?: readonly z.core.$ZodCheck[] }).checks ?? [];
-  return checks.some((check) => {
-    const def = check._zod.def as { check: string; format?: string };
-    return def.check === "number_format" && /int/.test(def.format ?? "");
-  });
-}
-
-function strictDecoder(schema: z.ZodType): StringDecoder {
-  const decode = decoderFor(schema);
-  // decoderFor only looks at the schema's format, so z.number().int() would get
-  // the float decoder and "1e3" would pass as 1000. Harmless once it learns checks.
-  return decode === decodeFloat && hasIntCheck(unwrapSchema(schema)) ? decodeInt : decode;
-}
-
 type Decoded = { ok: true; value: unknown } | { ok: false; expected: string; got: string };
 
 function decodeList(element: z.ZodType, raw: string): Decoded {
@@ -213,7 +193,7 @@ function decodeList(element: z.ZodType, raw: string): Decoded {
     const parsed = decodeJson(trimmed);
     return isDecodeError(parsed) ? { ok: false, expected: "expected a JSON array or a comma-separated list", got: raw } : { ok: true, value: parsed };
   }
-  const decode = strictDecoder(element);
+  const decode = decoderFor(element);
   const items = trimmed.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const value: unknown[] = [];
   for (const [i, item] of items.entries()) {
@@ -227,7 +207,7 @@ function decodeList(element: z.ZodType, raw: string): Decoded {
 function decodeField(schema: z.ZodType, raw: string): Decoded {
   const element = arrayElement(schema);
   if (element) return decodeList(element, raw);
-  const value = strictDecoder(schema)(raw);
+  const value = decoderFor(schema)(raw);
   return isDecodeError(value) ? { ok: false, expected: EXPECTED[value.failure], got: raw } : { ok: true, value };
 }
 
