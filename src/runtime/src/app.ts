@@ -12,6 +12,8 @@ import { DEFAULT_BODY_LIMIT } from "./http/body.js";
 import { Request, splitUrl } from "./http/request.js";
 import { JSONResponse, type Response } from "./http/response.js";
 import { createConsoleLogger, type Logger } from "./logger.js";
+import { Lifespan, type LifecycleHook } from "./lifespan.js";
+import type { Middleware } from "./middleware/types.js";
 import { mountDocs } from "./openapi/docs.js";
 import type { OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
 import { buildOpenAPI } from "./openapi/build.js";
@@ -37,6 +39,18 @@ export interface AppOptions extends OpenAPIOptions {
 export interface ListenOptions {
   port?: number;
   host?: string;
+  /**
+   * Shut down gracefully on these signals, then exit 0 (exit 1 if shutdown
+   * failed). Default ["SIGTERM", "SIGINT"]; false leaves signals alone.
+   */
+  signals?: readonly NodeJS.Signals[] | false;
+  /** How long in-flight requests get once shutdown starts; default 10 s (HARDENING.md D11). */
+  shutdownTimeout?: number;
+}
+
+export interface CloseOptions {
+  /** Milliseconds in-flight requests get before their connections are cut; default 10 s. */
+  timeout?: number;
 }
 
 type RouteMethod = {
@@ -66,8 +80,16 @@ export class App implements PipelineHost {
   readonly #handlers = new ExceptionHandlers();
   readonly #pending = new Set<Promise<void>>();
   readonly #dependencies: readonly DependencyFn[];
+  readonly #onRequest: NonNullable<Middleware["onRequest"]>[] = [];
+  readonly #onSend: NonNullable<Middleware["onSend"]>[] = [];
+  readonly #onResponse: NonNullable<Middleware["onResponse"]>[] = [];
+  readonly #middleware: Middleware[] = [];
+  readonly #lifespan = new Lifespan();
   #openapi: OpenAPIObject | undefined;
   #server: Server | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
     this.options = options;
@@ -128,56 +150,163 @@ export class App implements PipelineHost {
     this.#openapi = undefined;
   }
 
+  /** Adds native middleware; hooks run in the order middleware was added. */
+  use(middleware: Middleware): this {
+    this.#middleware.push(middleware);
+    if (middleware.onRequest) this.#onRequest.push(middleware.onRequest.bind(middleware));
+    if (middleware.onSend) this.#onSend.push(middleware.onSend.bind(middleware));
+    if (middleware.onResponse) this.#onResponse.push(middleware.onResponse.bind(middleware));
+    return this;
+  }
+
+  get middleware(): readonly Middleware[] {
+    return this.#middleware;
+  }
+
+  /** Runs before the server starts listening (open pools, run migrations). */
+  onStartup(hook: LifecycleHook): this {
+    this.#lifespan.onStartup(hook);
+    return this;
+  }
+
+  /** Runs during shutdown, after in-flight requests and background tasks finished, in reverse order. */
+  onShutdown(hook: LifecycleHook): this {
+    this.#lifespan.onShutdown(hook);
+    return this;
+  }
+
+  /** True once shutdown has begun. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
   /** The node request listener: use it with any node:http(s) server. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? "GET";
     const [path, query] = splitUrl(req.url ?? "/");
     const found = this.#router.find(method as FindMyWay.HTTPMethod, path);
-    if (found !== null) {
-      const route = (found.store as Store).route;
-      const request = new Request(req, method, path, query, found.params);
-      runRoute(this, route, req, res, request).catch((err: unknown) => this.#crash(err, res));
+    const route = found === null ? undefined : (found.store as Store).route;
+    const request = new Request(req, method, path, query, found === null ? {} : found.params, route);
+    if (this.#closing) {
+      // A request that arrived on a kept-alive socket after shutdown began.
+      sendResponse(this, res, new JSONResponse({ detail: "Service Unavailable" }, { status: 503 }), undefined, request);
       return;
     }
-    this.#fallback(req, res, method, path, query);
+    if (this.#onRequest.length > 0) {
+      this.#runOnRequest(request, res).catch((err: unknown) => this.#crash(err, res));
+      return;
+    }
+    if (route) runRoute(this, route, req, res, request).catch((err: unknown) => this.#crash(err, res));
+    else this.#fallback(request, res);
   };
+
+  async #runOnRequest(request: Request, res: ServerResponse): Promise<void> {
+    try {
+      for (const hook of this.#onRequest) {
+        const result = hook(request);
+        const out = result instanceof Promise ? await result : result;
+        if (out) {
+          sendResponse(this, res, out, undefined, request);
+          return;
+        }
+      }
+    } catch (err) {
+      sendResponse(this, res, await this.errorToResponse(err, request), undefined, request);
+      return;
+    }
+    if (request.route) await runRoute(this, request.route, request.raw, res, request);
+    else this.#fallback(request, res);
+  }
 
   get server(): Server | undefined {
     return this.#server;
   }
 
-  /** Starts an HTTP server; resolves once it is listening. */
+  /** Runs the startup hooks, then starts an HTTP server; resolves once it is listening. */
   async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
     if (this.#server) throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", "The app is already listening");
+    await this.#lifespan.startup();
     const server = createServer(this.handle);
     // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
     server.headersTimeout = 20_000;
     server.requestTimeout = 60_000;
     server.keepAliveTimeout = 5_000;
     this.#server = server;
+    this.#closing = false;
+    this.#closed = undefined;
     const host = options.host ?? "127.0.0.1";
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 8000, host, () => {
-        server.off("error", reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 8000, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      this.#server = undefined;
+      await this.#lifespan.shutdown(this.logger);
+      throw err;
+    }
+    if (options.signals !== false) this.#installSignalHandlers(options.signals ?? ["SIGTERM", "SIGINT"], options.shutdownTimeout);
     const port = (server.address() as AddressInfo).port;
     const shownHost = host.includes(":") ? `[${host}]` : host;
     return { port, host, url: `http://${shownHost}:${port}` };
   }
 
-  /** Stops accepting connections, then waits for in-flight background work. */
-  async close(): Promise<void> {
+  /**
+   * Graceful shutdown: stop accepting connections, let in-flight requests
+   * finish (each response then carries `Connection: close`; idle keep-alive
+   * sockets are closed; requests arriving on old sockets get 503), cut what
+   * is left at the deadline, wait for background tasks, then run the
+   * shutdown hooks. `server.close()` alone is not enough (HARDENING.md).
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closed ??= this.#shutdown(options.timeout ?? 10_000);
+    return this.#closed;
+  }
+
+  async #shutdown(timeout: number): Promise<void> {
+    this.#closing = true;
+    this.#removeSignalHandlers?.();
     const server = this.#server;
-    this.#server = undefined;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.logger.warn({ timeout }, "Shutdown deadline reached; closing the remaining connections");
+          server.closeAllConnections();
+          resolve();
+        }, timeout);
+        timer.unref();
+      });
+      await Promise.race([closed, deadline]);
+      clearTimeout(timer);
       await closed;
+      this.#server = undefined;
     }
     await this.drain();
+    await this.#lifespan.shutdown(this.logger);
+  }
+
+  #installSignalHandlers(signals: readonly NodeJS.Signals[], timeout: number | undefined): void {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      this.logger.info({ signal }, "Shutting down");
+      this.close({ timeout }).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          this.logger.error({ err }, "Shutdown failed");
+          process.exit(1);
+        },
+      );
+    };
+    for (const signal of signals) process.once(signal, onSignal);
+    this.#removeSignalHandlers = () => {
+      for (const signal of signals) process.off(signal, onSignal);
+      this.#removeSignalHandlers = undefined;
+    };
   }
 
   /** Resolves when every pending background task and cleanup has finished. */
@@ -214,8 +343,17 @@ export class App implements PipelineHost {
     void work.finally(() => this.#pending.delete(work));
   }
 
-  finalizeHeaders(_headers: OutgoingHttpHeaders, _request: Request): void {
-    // Middleware (request id, timing, CORS, security headers) hooks in here.
+  finalizeHeaders(status: number, headers: OutgoingHttpHeaders, request: Request): void {
+    if (request.headersFinalized) return;
+    request.headersFinalized = true;
+    for (const hook of this.#onSend) hook(request, status, headers);
+    if (this.#closing) headers.connection = "close";
+  }
+
+  responded(request: Request, status: number): void {
+    for (const hook of this.#onResponse) hook(request, status);
+    // While closing, a socket whose response is done must not wait for keepAliveTimeout.
+    if (this.#closing) this.#server?.closeIdleConnections();
   }
 
   // ---- internals ----------------------------------------------------------
@@ -241,24 +379,43 @@ export class App implements PipelineHost {
   }
 
   /** No trellis route matched: Express gets the request, then 405 or 404. */
-  #fallback(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): void {
+  #fallback(request: Request, res: ServerResponse): void {
     const done = (err?: unknown): void => {
-      const request = new Request(req, method, path, query, {});
+      if (res.headersSent) return;
       if (err !== undefined && err !== null && err !== "route" && err !== "router") {
         this.errorToResponse(err, request).then((out) => sendResponse(this, res, out, undefined, request)).catch((e: unknown) => this.#crash(e, res));
         return;
       }
-      const allowed = this.#allowedMethods(path);
+      const allowed = this.#allowedMethods(request.path);
       const out = allowed.length > 0
         ? new JSONResponse({ detail: "Method Not Allowed" }, { status: 405, headers: { allow: allowed.join(", ") } })
         : new JSONResponse({ detail: "Not Found" }, { status: 404 });
       sendResponse(this, res, out, undefined, request);
     };
+    if (this.#onSend.length > 0 || this.#onResponse.length > 0 || this.#closing) this.#hookExpressResponse(request, res);
     try {
-      (this.express as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void)(req, res, done);
+      (this.express as unknown as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void)(request.raw, res, done);
     } catch (err) {
       done(err);
     }
+  }
+
+  /**
+   * Express writes its own responses; onSend hooks still add their headers,
+   * by running inside writeHead (node calls it for implicit headers too).
+   */
+  #hookExpressResponse(request: Request, res: ServerResponse): void {
+    const writeHead = res.writeHead;
+    const app = this;
+    res.writeHead = function (this: ServerResponse, statusCode: number, ...rest: unknown[]) {
+      if (!request.headersFinalized) {
+        const extra: OutgoingHttpHeaders = {};
+        app.finalizeHeaders(statusCode, extra, request);
+        for (const name of Object.keys(extra)) this.setHeader(name, extra[name] as string | number | string[]);
+        res.once("finish", () => app.responded(request, statusCode));
+      }
+      return (writeHead as (...args: unknown[]) => ServerResponse).call(this, statusCode, ...rest);
+    } as typeof res.writeHead;
   }
 
   #allowedMethods(path: string): string[] {

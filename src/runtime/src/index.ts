@@ -1,6 +1,8 @@
 export const VERSION = "0.1.0";
 
-export { App, createApp, type AppOptions, type ListenOptions } from "./app.js";
+export { App, createApp, type AppOptions, type ListenOptions, type CloseOptions } from "./app.js";
+export type { Middleware } from "./middleware/types.js";
+export type { LifecycleHook } from "./lifespan.js";
 export { Router, type RouterOptions, type IncludeOptions } from "./router.js";
 export type { RouteOptions, Handler, HandlerContext, HttpMethod, BodyEncoding, ExtraResponse } from "./route/types.js";
 export { depends, type DependencyContext, type DependencyFn, type DependsOptions, type DependencyScope, type ResolvedDeps } from "./deps/define.js";

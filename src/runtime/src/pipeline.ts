@@ -19,8 +19,10 @@ export interface PipelineHost {
   errorToResponse(error: unknown, request: Request | undefined): Promise<Response>;
   /** Runs after the response: request-scoped teardowns and background tasks. */
   afterResponse(scope: SolveScope, error: unknown): void;
-  /** Headers every response carries (set by middleware), merged last. */
-  finalizeHeaders(headers: OutgoingHttpHeaders, request: Request): void;
+  /** Runs middleware onSend hooks: headers every response carries, merged last. */
+  finalizeHeaders(status: number, headers: OutgoingHttpHeaders, request: Request): void;
+  /** Runs middleware onResponse hooks once the response is written. */
+  responded(request: Request, status: number): void;
 }
 
 const NO_DEPS: Readonly<Record<string, never>> = Object.freeze({});
@@ -33,8 +35,9 @@ export function sendResponse(host: PipelineHost, res: ServerResponse, out: Respo
   const headers: OutgoingHttpHeaders = {};
   mergeHeaders(headers, out.headers);
   if (state) mergeHeaders(headers, state.headers);
-  host.finalizeHeaders(headers, request);
+  host.finalizeHeaders(out.status, headers, request);
   sendRaw(res, out.status, headers, out.body);
+  host.responded(request, out.status);
 }
 
 /**
@@ -103,8 +106,10 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
     } else {
       const headers: OutgoingHttpHeaders = payload === null ? {} : { "content-type": "application/json" };
       mergeHeaders(headers, state.headers);
-      host.finalizeHeaders(headers, request);
-      sendRaw(res, state.status ?? route.status, headers, payload);
+      const status = state.status ?? route.status;
+      host.finalizeHeaders(status, headers, request);
+      sendRaw(res, status, headers, payload);
+      host.responded(request, status);
     }
   } catch (err) {
     failure = err;

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { parse as parseQueryString, type ParsedUrlQuery } from "node:querystring";
+import { performance } from "node:perf_hooks";
+import type { CompiledRoute } from "../route/compile.js";
 
 /**
  * The request as handlers and dependencies see it: the raw node request
@@ -13,6 +15,12 @@ export class Request {
   readonly state: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   /** The parsed body before validation (set once read). */
   body: unknown = undefined;
+  /** The request id, set by the request-id middleware. */
+  id: string | undefined = undefined;
+  /** When the request reached the app (performance.now()), for timing and logs. */
+  readonly startTime = performance.now();
+  /** Set once onSend hooks have run, so they run once whoever writes the response. */
+  headersFinalized = false;
   #query: ParsedUrlQuery | undefined;
 
   constructor(
@@ -21,6 +29,8 @@ export class Request {
     readonly path: string,
     readonly rawQuery: string,
     params: Record<string, string | undefined>,
+    /** The matched trellis route; undefined when the request falls through to Express. */
+    readonly route: CompiledRoute | undefined,
   ) {
     this.params = params;
   }
