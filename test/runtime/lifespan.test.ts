@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp, silentLogger } from "@trellis/runtime";
+import { setup } from "./helpers.js";
+
+const fixture = fileURLToPath(new URL("../fixtures/graceful-server.ts", import.meta.url));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+function startServer(env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, ["--import", "tsx", fixture], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${lines.join("|")}`)), 15_000);
+    let buffer = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buffer += d.toString();
+      const parts = buffer.split("\n");
+      buffer = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        const m = /^listening (\d+)$/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve({ child, port: Number(m[1]), lines, exited });
+        }
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited early with ${code}`)));
+  });
+}
+
+function get(port: number, path: string, agent?: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, agent }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("graceful shutdown of a real process", () => {
+  it("lets a request in flight at SIGTERM finish with its full body, then waits for background tasks and hooks, and exits 0", async () => {
+    const server = await startServer();
+    const agent = new Agent({ keepAlive: true });
+    expect((await get(server.port, "/fast", agent)).status).toBe(200);
+    const inFlight = get(server.port, "/slow", agent);
+    await new Promise((r) => setTimeout(r, 200));
+    server.child.kill("SIGTERM");
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ done: true });
+    expect(res.body.length).toBeGreaterThan(50_000);
+    expect(res.headers.connection).toBe("close");
+    expect(await server.exited).toBe(0);
+    expect(server.lines).toEqual(["startup hook ran", `listening ${server.port}`, "background task finished", "shutdown hook ran"]);
+    agent.destroy();
+  });
+
+  it("closes idle keep-alive connections at once instead of waiting for keepAliveTimeout", async () => {
+    const server = await startServer();
+    const agent = new Agent({ keepAlive: true });
+    expect((await get(server.port, "/fast", agent)).status).toBe(200);
+    const started = Date.now();
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    // keepAliveTimeout is 5 s; an idle socket must not hold the process that long.
+    expect(Date.now() - started).toBeLessThan(4000);
+    agent.destroy();
+  });
+
+  it("cuts requests still running at the deadline and still exits 0", async () => {
+    const server = await startServer({ SLOW_MS: "20000", SHUTDOWN_TIMEOUT_MS: "300" });
+    const inFlight = get(server.port, "/slow").catch((err: Error) => err);
+    await new Promise((r) => setTimeout(r, 200));
+    server.child.kill("SIGINT");
+    expect(await server.exited).toBe(0);
+    expect(await inFlight).toBeInstanceOf(Error);
+  });
+});
+
+describe("lifespan hooks", () => {
+  it("run startup hooks before listening and shutdown hooks in reverse order on close", async () => {
+    const app = createApp({ logger: silentLogger });
+    const events: string[] = [];
+    app.onStartup(() => void events.push("db open"));
+    app.onStartup(async () => void events.push("cache warm"));
+    app.onShutdown(() => void events.push("db closed"));
+    app.onShutdown(() => void events.push("cache flushed"));
+    await app.listen({ port: 0, signals: false });
+    expect(events).toEqual(["db open", "cache warm"]);
+    await app.close();
+    expect(events).toEqual(["db open", "cache warm", "cache flushed", "db closed"]);
+  });
+
+  it("do not listen when a startup hook fails", async () => {
+    const app = createApp({ logger: silentLogger });
+    app.onStartup(() => {
+      throw new Error("database unreachable");
+    });
+    await expect(app.listen({ port: 0, signals: false })).rejects.toThrow("database unreachable");
+    expect(app.server).toBeUndefined();
+  });
+
+  it("run every shutdown hook even when one fails, and log the failure", async () => {
+    const { app, logs } = setup();
+    const events: string[] = [];
+    app.onShutdown(() => void events.push("second"));
+    app.onShutdown(() => {
+      throw new Error("flush failed");
+    });
+    await app.listen({ port: 0, signals: false });
+    await app.close();
+    expect(events).toEqual(["second"]);
+    expect(logs.some((l) => l.msg === "Shutdown hook failed")).toBe(true);
+  });
+
+  it("answer 503 with Connection: close to requests that arrive once shutdown has begun", async () => {
+    const { app, client } = setup();
+    app.get("/x", () => "ok");
+    expect((await client.get("/x")).status).toBe(200);
+    await app.close();
+    const res = await client.get("/x");
+    expect(res.status).toBe(503);
+    expect(res.headers.connection).toBe("close");
+    expect(res.json()).toEqual({ detail: "Service Unavailable" });
+  });
+});
