@@ -15,14 +15,14 @@ import { createConsoleLogger, type Logger } from "./logger.js";
 import { Lifespan, type LifecycleHook } from "./lifespan.js";
 import type { Middleware } from "./middleware/types.js";
 import { mountDocs } from "./openapi/docs.js";
-import type { OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
+import type { DocsOptions, OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
 import { buildOpenAPI } from "./openapi/build.js";
 import { runRoute, sendResponse, type PipelineHost } from "./pipeline.js";
 import { compileRoute, type CompiledRoute } from "./route/compile.js";
 import type { Handler, HttpMethod, RouteOptions } from "./route/types.js";
 import { Router, type IncludeOptions } from "./router.js";
 
-export interface AppOptions extends OpenAPIOptions {
+export interface AppOptions extends OpenAPIOptions, DocsOptions {
   /** Default body limit in bytes (HARDENING.md D10: 100 KiB). */
   bodyLimit?: number;
   logger?: Logger;

@@ -16,7 +16,7 @@ export { ResponseState } from "./http/response-state.js";
 export { BackgroundTasks } from "./background.js";
 export type { ValidationDetail } from "./validation/detail.js";
 export { createConsoleLogger, silentLogger, type Logger } from "./logger.js";
-export type { OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
+export type { DocsOptions, OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
 export { httpBearer, type HTTPBearerOptions } from "./security/http-bearer.js";
 export { oauth2PasswordBearer, OAuth2PasswordRequestForm, type OAuth2PasswordBearerOptions, type OAuth2PasswordRequest } from "./security/oauth2.js";
 export { notAuthenticated, bearerToken } from "./security/credentials.js";
