@@ -21,6 +21,8 @@ import { runRoute, sendResponse, type PipelineHost } from "./pipeline.js";
 import { compileRoute, type CompiledRoute } from "./route/compile.js";
 import type { Handler, HttpMethod, RouteOptions } from "./route/types.js";
 import { Router, type IncludeOptions } from "./router.js";
+import { WebSocketHub, type WebSocketOptions } from "./ws/hub.js";
+import type { WebSocketHandler, WebSocketRouteInfo, WebSocketRouteOptions } from "./ws/types.js";
 
 export interface AppOptions extends OpenAPIOptions, DocsOptions {
   /** Default body limit in bytes (HARDENING.md D10: 100 KiB). */
@@ -34,6 +36,8 @@ export interface AppOptions extends OpenAPIOptions, DocsOptions {
   redocUrl?: string | null;
   /** Dependencies run for every route of the app. */
   dependencies?: readonly DependencyFn[];
+  /** WebSocket limits and allowed origins (HARDENING.md D10, D12, D14). */
+  websocket?: WebSocketOptions;
 }
 
 export interface ListenOptions {
@@ -56,6 +60,11 @@ export interface CloseOptions {
 type RouteMethod = {
   <const O extends RouteOptions>(path: string, options: O, handler: Handler<O>): App;
   (path: string, handler: Handler<RouteOptions>): App;
+};
+
+type WebSocketRouteMethod = {
+  <const O extends WebSocketRouteOptions>(path: string, options: O, handler: WebSocketHandler<O>): App;
+  (path: string, handler: WebSocketHandler<WebSocketRouteOptions>): App;
 };
 
 type Store = { route: CompiledRoute };
@@ -85,6 +94,7 @@ export class App implements PipelineHost {
   readonly #onResponse: NonNullable<Middleware["onResponse"]>[] = [];
   readonly #middleware: Middleware[] = [];
   readonly #lifespan = new Lifespan();
+  readonly #ws: WebSocketHub;
   #openapi: OpenAPIObject | undefined;
   #server: Server | undefined;
   #closing = false;
@@ -100,6 +110,7 @@ export class App implements PipelineHost {
       throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `bodyLimit must be a non-negative integer, got ${String(options.bodyLimit)}`);
     }
     this.#dependencies = options.dependencies ?? [];
+    this.#ws = new WebSocketHub(this, options.websocket, this.#dependencies);
     this.express = express();
     this.express.disable("x-powered-by");
     mountDocs(this);
@@ -110,6 +121,13 @@ export class App implements PipelineHost {
   readonly put: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("put", path, a, b);
   readonly patch: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("patch", path, a, b);
   readonly delete: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#addRoute("delete", path, a, b);
+
+  /** A WebSocket route: `app.ws("/ws/chat/{client_id}", { params }, handler)`. */
+  readonly ws: WebSocketRouteMethod = (path: string, a: unknown, b?: unknown) => {
+    const router = new Router();
+    (router.ws as (p: string, x: unknown, y?: unknown) => Router)(path, a, b);
+    return this.include(router);
+  };
 
   /** Compiles and registers every route of `router`. Errors in route definitions throw here. */
   include(router: Router, options: IncludeOptions = {}): this {
@@ -125,6 +143,10 @@ export class App implements PipelineHost {
         dependencies: [...this.#dependencies, ...r.dependencies],
       }));
     }
+    for (const r of wrapper.wsRoutes) {
+      this.#ws.add(r);
+      this.#openapi = undefined;
+    }
     return this;
   }
 
@@ -139,9 +161,19 @@ export class App implements PipelineHost {
     return this.#routes;
   }
 
+  /** The WebSocket routes, in registration order (documented under OpenAPI `x-websockets`). */
+  get wsRoutes(): readonly WebSocketRouteInfo[] {
+    return this.#ws.routes;
+  }
+
+  /** The node "upgrade" listener: use it with any node:http(s) server, beside `handle`. */
+  get handleUpgrade(): WebSocketHub["handleUpgrade"] {
+    return this.#ws.handleUpgrade;
+  }
+
   /** The OpenAPI 3.1 document, built once on first use. */
   openapi(): OpenAPIObject {
-    this.#openapi ??= buildOpenAPI(this.#routes, this.options);
+    this.#openapi ??= buildOpenAPI(this.#routes, this.options, this.#ws.routes.filter((r) => r.includeInSchema));
     return this.#openapi;
   }
 
@@ -227,6 +259,7 @@ export class App implements PipelineHost {
     if (this.#server) throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", "The app is already listening");
     await this.#lifespan.startup();
     const server = createServer(this.handle);
+    server.on("upgrade", this.#ws.handleUpgrade);
     // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
     server.headersTimeout = 20_000;
     server.requestTimeout = 60_000;
@@ -269,6 +302,8 @@ export class App implements PipelineHost {
   async #shutdown(timeout: number): Promise<void> {
     this.#closing = true;
     this.#removeSignalHandlers?.();
+    // WebSockets first: the server's close waits for every socket, upgraded ones included.
+    const websockets = this.#ws.close(timeout);
     const server = this.#server;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -287,6 +322,7 @@ export class App implements PipelineHost {
       await closed;
       this.#server = undefined;
     }
+    await websockets;
     await this.drain();
     await this.#lifespan.shutdown(this.logger);
   }

@@ -22,3 +22,4 @@ export { oauth2PasswordBearer, OAuth2PasswordRequestForm, type OAuth2PasswordBea
 export { notAuthenticated, bearerToken } from "./security/credentials.js";
 export { TestClient, TestResponse, createTestClient, type TestRequestOptions } from "./testing/test-client.js";
 export * from "./settings/index.js";
+export * from "./ws/index.js";

@@ -1,6 +1,7 @@
 import type { DependencyFn } from "./deps/define.js";
 import { joinPaths } from "./route/path.js";
 import type { Handler, HttpMethod, RouteDefinition, RouteOptions } from "./route/types.js";
+import type { WebSocketHandler, WebSocketRouteDefinition, WebSocketRouteOptions } from "./ws/types.js";
 
 export interface RouterOptions {
   /** Prepended to every route path: "/api/v1/users". */
@@ -28,6 +29,11 @@ type RouteMethod = {
   (path: string, handler: Handler<RouteOptions>): Router;
 };
 
+type WebSocketRouteMethod = {
+  <const O extends WebSocketRouteOptions>(path: string, options: O, handler: WebSocketHandler<O>): Router;
+  (path: string, handler: WebSocketHandler<WebSocketRouteOptions>): Router;
+};
+
 /**
  * A group of routes under a prefix, as FastAPI's APIRouter. Routers only
  * collect definitions; the app compiles them when they are included.
@@ -37,6 +43,7 @@ export class Router {
   readonly tags: readonly string[];
   readonly dependencies: readonly DependencyFn[];
   readonly #routes: RouterRoute[] = [];
+  readonly #wsRoutes: WebSocketRouteDefinition[] = [];
 
   constructor(options: RouterOptions = {}) {
     this.prefix = options.prefix ?? "";
@@ -50,10 +57,25 @@ export class Router {
   readonly patch: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("PATCH", path, a, b);
   readonly delete: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("DELETE", path, a, b);
 
+  /** A WebSocket route (see WebSocketRouteOptions); the router's prefix, tags and dependencies apply. */
+  readonly ws: WebSocketRouteMethod = (path: string, a: unknown, b?: unknown) => {
+    const [options, handler] = typeof a === "function" ? [{}, a] : [a ?? {}, b];
+    this.#wsRoutes.push({ path, options: options as WebSocketRouteOptions, handler: handler as WebSocketHandler<WebSocketRouteOptions>, tags: [], dependencies: [] });
+    return this;
+  };
+
   /** Adds every route of `router` to this one, under an optional extra prefix. */
   include(router: Router, options: IncludeOptions = {}): this {
     for (const route of router.routes) {
       this.#routes.push({
+        ...route,
+        path: joinPaths(options.prefix ?? "", route.path),
+        tags: [...(options.tags ?? []), ...route.tags],
+        dependencies: [...(options.dependencies ?? []), ...route.dependencies],
+      });
+    }
+    for (const route of router.wsRoutes) {
+      this.#wsRoutes.push({
         ...route,
         path: joinPaths(options.prefix ?? "", route.path),
         tags: [...(options.tags ?? []), ...route.tags],
@@ -66,6 +88,16 @@ export class Router {
   /** The routes with this router's prefix, tags and dependencies applied. */
   get routes(): readonly RouterRoute[] {
     return this.#routes.map((r) => ({
+      ...r,
+      path: joinPaths(this.prefix, r.path),
+      tags: [...this.tags, ...r.tags],
+      dependencies: [...this.dependencies, ...r.dependencies],
+    }));
+  }
+
+  /** The WebSocket routes with this router's prefix, tags and dependencies applied. */
+  get wsRoutes(): readonly WebSocketRouteDefinition[] {
+    return this.#wsRoutes.map((r) => ({
       ...r,
       path: joinPaths(this.prefix, r.path),
       tags: [...this.tags, ...r.tags],

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { stringify as stringifyQuery } from "node:querystring";
 import type { App } from "../app.js";
 import type { DependencyFn } from "../deps/define.js";
+import { connectTestWebSocket, type TestWebSocket, type TestWebSocketOptions } from "../ws/test-socket.js";
 
 export interface TestRequestOptions {
   /** Sent as application/json. */
@@ -45,6 +46,7 @@ export class TestClient {
   #server: Server | undefined;
   #base: Promise<{ host: string; port: number }> | undefined;
   readonly #agent = new Agent({ keepAlive: true });
+  readonly #sockets = new Set<TestWebSocket>();
 
   constructor(readonly app: App) {}
 
@@ -58,6 +60,7 @@ export class TestClient {
   address(): Promise<{ host: string; port: number }> {
     this.#base ??= new Promise((resolve, reject) => {
       const server = createServer(this.app.handle);
+      server.on("upgrade", this.app.handleUpgrade);
       this.#server = server;
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve({ host: "127.0.0.1", port: (server.address() as AddressInfo).port }));
@@ -117,9 +120,25 @@ export class TestClient {
     return this.request("OPTIONS", path, options);
   }
 
+  /**
+   * Opens a WebSocket to `path` (with its query string) over loopback.
+   * Rejects with WebSocketHandshakeError when the server answers HTTP
+   * instead (404 unknown path, 403 refused Origin...).
+   */
+  async websocket(path: string, options: TestWebSocketOptions = {}): Promise<TestWebSocket> {
+    const url = (await this.url(path)).replace(/^http:/, "ws:");
+    const socket = await connectTestWebSocket(url, options);
+    this.#sockets.add(socket);
+    void socket.closed.then(() => this.#sockets.delete(socket));
+    return socket;
+  }
+
   /** Stops the server and waits for the app's background work. */
   async close(): Promise<void> {
     this.#agent.destroy();
+    // Upgraded sockets are not the server's to close, and its close waits for them.
+    for (const socket of this.#sockets) socket.terminate();
+    await Promise.all([...this.#sockets].map((s) => s.closed));
     const server = this.#server;
     this.#server = undefined;
     this.#base = undefined;

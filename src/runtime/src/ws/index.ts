@@ -1,0 +1,12 @@
+export { ConnectionManager, type ConnectionManagerOptions, type BroadcastOptions, type ConnectionTarget, type OutboundMessage } from "./connection-manager.js";
+export { WebSocketConnection, type WebSocketMessage, type CloseInfo, type ReceiveOptions } from "./connection.js";
+export { WebSocketException, WebSocketDisconnect } from "./errors.js";
+export { CloseCode } from "./close-codes.js";
+export type { WebSocketOptions } from "./hub.js";
+export type { WebSocketRouteOptions, WebSocketHandler, WebSocketContext, WebSocketRouteInfo } from "./types.js";
+export type { OriginPolicy } from "./origin.js";
+export type { MessageRateLimit } from "./rate-limit.js";
+export { MemoryPubSub, type MemoryPubSubOptions } from "./pubsub/memory.js";
+export type { PubSub, Unsubscribe } from "./pubsub/types.js";
+export { websocketToken, websocketBearer, type WebSocketTokenOptions } from "./token.js";
+export { connectTestWebSocket, TestWebSocket, WebSocketHandshakeError, type TestWebSocketOptions } from "./test-socket.js";
