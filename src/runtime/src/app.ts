@@ -10,6 +10,7 @@ import { ExceptionHandlers, type ErrorClass, type ExceptionHandler } from "./err
 import { HTTPException } from "./errors/http-exception.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body.js";
 import { Request, splitUrl } from "./http/request.js";
+import { resolveServerTimeouts, type ServerTimeouts } from "./http/server-timeouts.js";
 import { JSONResponse, type Response } from "./http/response.js";
 import { createConsoleLogger, type Logger } from "./logger.js";
 import { Lifespan, type LifecycleHook } from "./lifespan.js";
@@ -38,6 +39,8 @@ export interface AppOptions extends OpenAPIOptions, DocsOptions {
   dependencies?: readonly DependencyFn[];
   /** WebSocket limits and allowed origins (HARDENING.md D10, D12, D14). */
   websocket?: WebSocketOptions;
+  /** Server timeouts used by listen(); defaults: headers 20 s, request 60 s, keep-alive 5 s (HARDENING.md D11). */
+  timeouts?: ServerTimeouts;
 }
 
 export interface ListenOptions {
@@ -82,6 +85,7 @@ export class App implements PipelineHost {
   readonly logger: Logger;
   readonly bodyLimit: number;
   readonly debug: boolean;
+  readonly timeouts: Readonly<Required<ServerTimeouts>>;
   /** Replace any dependency, typically in tests: `app.dependencyOverrides.set(getDb, () => testDb)`. */
   readonly dependencyOverrides: DependencyOverrides = new Map();
   readonly #routes: CompiledRoute[] = [];
@@ -109,6 +113,7 @@ export class App implements PipelineHost {
     if (!Number.isInteger(this.bodyLimit) || this.bodyLimit < 0) {
       throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `bodyLimit must be a non-negative integer, got ${String(options.bodyLimit)}`);
     }
+    this.timeouts = resolveServerTimeouts(options.timeouts);
     this.#dependencies = options.dependencies ?? [];
     this.#ws = new WebSocketHub(this, options.websocket, this.#dependencies);
     this.express = express();
@@ -218,7 +223,7 @@ export class App implements PipelineHost {
     const [path, query] = splitUrl(req.url ?? "/");
     const found = this.#router.find(method as FindMyWay.HTTPMethod, path);
     const route = found === null ? undefined : (found.store as Store).route;
-    const request = new Request(req, method, path, query, found === null ? {} : found.params, route);
+    const request = new Request(req, method, path, query, found === null ? {} : found.params, route, this.logger);
     if (this.#closing) {
       // A request that arrived on a kept-alive socket after shutdown began.
       sendResponse(this, res, new JSONResponse({ detail: "Service Unavailable" }, { status: 503 }), undefined, request);
@@ -258,12 +263,9 @@ export class App implements PipelineHost {
   async listen(options: ListenOptions = {}): Promise<{ port: number; host: string; url: string }> {
     if (this.#server) throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", "The app is already listening");
     await this.#lifespan.startup();
-    const server = createServer(this.handle);
-    server.on("upgrade", this.#ws.handleUpgrade);
     // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
-    server.headersTimeout = 20_000;
-    server.requestTimeout = 60_000;
-    server.keepAliveTimeout = 5_000;
+    const server = createServer({ ...this.timeouts }, this.handle);
+    server.on("upgrade", this.#ws.handleUpgrade);
     this.#server = server;
     this.#closing = false;
     this.#closed = undefined;
@@ -363,7 +365,7 @@ export class App implements PipelineHost {
     }
     const status = expressErrorStatus(error);
     if (status !== undefined) return new JSONResponse({ detail: (error as Error).message }, { status });
-    this.logger.error({ err: error, method: request?.method, path: request?.path }, "Unhandled error while handling a request");
+    (request?.log ?? this.logger).error({ err: error, method: request?.method, path: request?.path }, "Unhandled error while handling a request");
     const body: Record<string, unknown> = { detail: "Internal Server Error" };
     if (this.debug && error instanceof Error) body.error = { type: error.name, message: error.message, stack: error.stack?.split("\n") };
     return new JSONResponse(body, { status: 500 });
@@ -372,8 +374,9 @@ export class App implements PipelineHost {
   afterResponse(scope: SolveScope, error: unknown): void {
     const work = (async () => {
       const cleanupError = await runTeardowns(scope.teardowns, "request", error);
-      if (cleanupError !== undefined) this.logger.error({ err: cleanupError, path: scope.request.path }, "Dependency cleanup failed");
-      await runBackgroundTasks(scope.background, (err) => this.logger.error({ err, path: scope.request.path }, "Background task failed"));
+      const log = scope.request.log;
+      if (cleanupError !== undefined) log.error({ err: cleanupError, path: scope.request.path }, "Dependency cleanup failed");
+      await runBackgroundTasks(scope.background, (err) => log.error({ err, path: scope.request.path }, "Background task failed"));
     })();
     this.#pending.add(work);
     void work.finally(() => this.#pending.delete(work));
@@ -445,9 +448,11 @@ export class App implements PipelineHost {
     const app = this;
     res.writeHead = function (this: ServerResponse, statusCode: number, ...rest: unknown[]) {
       if (!request.headersFinalized) {
-        const extra: OutgoingHttpHeaders = {};
-        app.finalizeHeaders(statusCode, extra, request);
-        for (const name of Object.keys(extra)) this.setHeader(name, extra[name] as string | number | string[]);
+        // Hooks see what Express set, so they can merge (Vary) or keep (a route's own CSP) rather than overwrite.
+        const before = this.getHeaders();
+        const headers: OutgoingHttpHeaders = Object.assign(Object.create(null) as OutgoingHttpHeaders, before);
+        app.finalizeHeaders(statusCode, headers, request);
+        for (const name of Object.keys(headers)) if (headers[name] !== before[name]) this.setHeader(name, headers[name] as string | number | string[]);
         res.once("finish", () => app.responded(request, statusCode));
       }
       return (writeHead as (...args: unknown[]) => ServerResponse).call(this, statusCode, ...rest);

@@ -1,6 +1,6 @@
 import type { DependencyFn } from "./deps/define.js";
 import { joinPaths } from "./route/path.js";
-import type { Handler, HttpMethod, RouteDefinition, RouteOptions } from "./route/types.js";
+import type { Handler, HttpMethod, RateLimitOverride, RouteDefinition, RouteOptions } from "./route/types.js";
 import type { WebSocketHandler, WebSocketRouteDefinition, WebSocketRouteOptions } from "./ws/types.js";
 
 export interface RouterOptions {
@@ -10,6 +10,8 @@ export interface RouterOptions {
   tags?: readonly string[];
   /** Dependencies run for every route of this router (an auth check). */
   dependencies?: readonly DependencyFn[];
+  /** Rate limit for every route of this router that sets none itself; false exempts them. */
+  rateLimit?: RateLimitOverride | false;
 }
 
 /** A route collected by a router, with the router's prefix, tags and dependencies applied. */
@@ -42,6 +44,7 @@ export class Router {
   readonly prefix: string;
   readonly tags: readonly string[];
   readonly dependencies: readonly DependencyFn[];
+  readonly rateLimit: RateLimitOverride | false | undefined;
   readonly #routes: RouterRoute[] = [];
   readonly #wsRoutes: WebSocketRouteDefinition[] = [];
 
@@ -49,6 +52,7 @@ export class Router {
     this.prefix = options.prefix ?? "";
     this.tags = options.tags ?? [];
     this.dependencies = options.dependencies ?? [];
+    this.rateLimit = options.rateLimit;
   }
 
   readonly get: RouteMethod = (path: string, a: unknown, b?: unknown) => this.#add("GET", path, a, b);
@@ -85,10 +89,12 @@ export class Router {
     return this;
   }
 
-  /** The routes with this router's prefix, tags and dependencies applied. */
+  /** The routes with this router's prefix, tags, dependencies and rate limit applied (a route's own rate limit wins). */
   get routes(): readonly RouterRoute[] {
+    const rateLimit = this.rateLimit;
     return this.#routes.map((r) => ({
       ...r,
+      options: rateLimit === undefined || r.options.rateLimit !== undefined ? r.options : { ...r.options, rateLimit },
       path: joinPaths(this.prefix, r.path),
       tags: [...this.tags, ...r.tags],
       dependencies: [...this.dependencies, ...r.dependencies],

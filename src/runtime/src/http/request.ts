@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { parse as parseQueryString, type ParsedUrlQuery } from "node:querystring";
 import { performance } from "node:perf_hooks";
+import { childLogger, silentLogger, type Logger } from "../logger.js";
 import type { CompiledRoute } from "../route/compile.js";
 
 /**
@@ -22,6 +23,7 @@ export class Request {
   /** Set once onSend hooks have run, so they run once whoever writes the response. */
   headersFinalized = false;
   #query: ParsedUrlQuery | undefined;
+  #log: Logger | undefined;
 
   constructor(
     readonly raw: IncomingMessage,
@@ -31,8 +33,23 @@ export class Request {
     params: Record<string, string | undefined>,
     /** The matched trellis route; undefined when the request falls through to Express. */
     readonly route: CompiledRoute | undefined,
+    /** The app's logger, parent of `log`. */
+    readonly logger: Logger = silentLogger,
   ) {
     this.params = params;
+  }
+
+  /**
+   * The app's logger with this request's id on every line. Made on first
+   * use, so a request that never logs pays nothing; not kept while the id
+   * is unknown, so a line logged before the request-id middleware ran does
+   * not pin a child without it.
+   */
+  get log(): Logger {
+    if (this.#log) return this.#log;
+    if (this.id === undefined) return this.logger;
+    this.#log = childLogger(this.logger, { requestId: this.id });
+    return this.#log;
   }
 
   get url(): string {

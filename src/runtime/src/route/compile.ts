@@ -77,6 +77,17 @@ function compileSerializer(status: number, response: z.ZodType | undefined, rout
   };
 }
 
+function assertRateLimit(route: string, value: RouteOptions["rateLimit"]): void {
+  if (value === undefined || value === false) return;
+  const bad = (what: string): never => {
+    throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `${route}: rateLimit.${what}`);
+  };
+  if (value === null || typeof value !== "object") bad("must be an object { limit, windowMs, name } or false");
+  if (value.limit !== undefined && (!Number.isInteger(value.limit) || value.limit < 1)) bad("limit must be a positive integer");
+  if (value.windowMs !== undefined && (!Number.isInteger(value.windowMs) || value.windowMs < 1)) bad("windowMs must be a positive integer of milliseconds");
+  if (value.name !== undefined && (typeof value.name !== "string" || !/^[\x21-\x7e]{1,64}$/.test(value.name))) bad("name must be 1-64 visible ASCII characters");
+}
+
 export function compileRoute(input: CompileInput): CompiledRoute {
   const { method, path, options, handler } = input;
   const label = `${method} ${path}`;
@@ -102,6 +113,8 @@ export function compileRoute(input: CompileInput): CompiledRoute {
   if (options.bodyLimit !== undefined && (!Number.isInteger(options.bodyLimit) || options.bodyLimit < 0)) {
     throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `${label}: bodyLimit must be a non-negative integer`);
   }
+
+  assertRateLimit(label, options.rateLimit);
 
   const encodings = options.bodyEncodings ?? ["json"];
   return {

@@ -13,6 +13,18 @@ export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 /** How a request body may be encoded. */
 export type BodyEncoding = "json" | "form";
 
+/**
+ * A route's own rate limit, read by the rateLimit middleware: a different
+ * limit or window than the app's, counted in its own bucket. Routes that
+ * share a `name` share a bucket (give a router's override a name to count
+ * all of its routes together); without one, each route counts alone.
+ */
+export interface RateLimitOverride {
+  limit?: number;
+  windowMs?: number;
+  name?: string;
+}
+
 /** A documented extra response, for OpenAPI (e.g. 404 with its shape). */
 export interface ExtraResponse {
   description?: string;
@@ -43,6 +55,8 @@ export interface RouteOptions {
   includeInSchema?: boolean;
   /** Body size limit in bytes for this route; default the app's. */
   bodyLimit?: number;
+  /** This route's rate limit (see RateLimitOverride); false exempts it (health checks). Default: the router's, else the app's. */
+  rateLimit?: RateLimitOverride | false;
 }
 
 type Out<S, Fallback> = S extends z.ZodType ? z.output<S> : Fallback;
