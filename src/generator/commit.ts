@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { cancelled, TrellisError } from "../cli/errors.js";
+import { noFaults, type FaultInjector } from "./faults.js";
+import { describeFsError, errorCode } from "./fs-errors.js";
+import type { ProjectTarget } from "./naming.js";
+import { planDirectories, type FilePlan } from "./plan.js";
+import { inspectTarget } from "./target.js";
+
+export const STAGING_PREFIX = ".trellis-staging-";
+
+export interface CommitOptions {
+  target: ProjectTarget;
+  /** Aborted on Ctrl-C: staging stops at the next step and is removed. */
+  signal?: AbortSignal;
+  faults?: FaultInjector;
+}
+
+/**
+ * Writes a plan into a staging directory next to the target (same file
+ * system, so the final rename is atomic), then moves it into place. On any
+ * error or cancellation the staging directory is removed: the target is
+ * either the complete project or exactly what it was before.
+ */
+export async function commitPlan(plan: FilePlan, options: CommitOptions): Promise<void> {
+  const { target, signal } = options;
+  const faults = options.faults ?? noFaults;
+  const checkpoint = () => {
+    if (signal?.aborted) throw cancelled();
+  };
+
+  // 1. The target may have changed since the user was asked; look again.
+  checkpoint();
+  await inspectTarget(target);
+
+  // 2. Stage every file. The name is not from mkdtemp, whose 0700 mode would
+  //    become the project directory's mode.
+  const staging = path.join(path.dirname(target.dir), `${STAGING_PREFIX}${target.name}-${randomBytes(6).toString("hex")}`);
+  let action = `create ${target.display}`;
+  let staged = false;
+  try {
+    await mkdir(staging);
+    staged = true;
+    for (const dir of planDirectories(plan)) {
+      checkpoint();
+      action = `create ${target.display}/${dir}`;
+      await mkdir(path.join(staging, dir));
+    }
+    for (const file of plan.files) {
+      checkpoint();
+      action = `write ${target.display}/${file.path}`;
+      await faults.beforeStagedOperation(`write ${file.path}`);
+      await writeFile(path.join(staging, file.path), file.contents, { flag: "wx", mode: file.mode });
+    }
+
+    // 3. Move into place: one rename when the target is missing; an empty
+    //    target is removed first and put back if the rename fails.
+    checkpoint();
+    action = `move the staged project into ${target.display}`;
+    await faults.beforeStagedOperation(`rename into ${target.display}`);
+    checkpoint();
+    await moveIntoPlace(staging, target);
+  } catch (error) {
+    // Only a directory this call created is removed, never one that merely has the name.
+    if (staged) await discardStaging(staging, error);
+    if (error instanceof TrellisError) throw error;
+    const code = errorCode(error);
+    if (code === "ENOTEMPTY" || code === "EEXIST") {
+      throw new TrellisError("TRELLIS_E_DIR_NOT_EMPTY", `directory "${target.display}" was filled by something else while trellis was writing`, { cause: error });
+    }
+    throw new TrellisError("TRELLIS_E_WRITE_FAILED", `could not ${action}: ${describeFsError(error)}`, { cause: error });
+  }
+}
+
+async function moveIntoPlace(staging: string, target: ProjectTarget): Promise<void> {
+  try {
+    await rename(staging, target.dir);
+    return;
+  } catch (error) {
+    // Linux renames onto an empty directory; other systems need it gone first.
+    if (errorCode(error) !== "EEXIST" && errorCode(error) !== "ENOTEMPTY" && errorCode(error) !== "EPERM") throw error;
+  }
+  await rmdir(target.dir);
+  try {
+    await rename(staging, target.dir);
+  } catch (error) {
+    await mkdir(target.dir).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function discardStaging(staging: string, original: unknown): Promise<void> {
+  try {
+    await rm(staging, { recursive: true, force: true, maxRetries: 2 });
+  } catch (cleanupError) {
+    // The original failure matters more; say where the debris is.
+    const reason = original instanceof Error ? original.message : String(original);
+    throw new TrellisError("TRELLIS_E_WRITE_FAILED", `${reason}; the staging directory ${staging} could not be removed (${describeFsError(cleanupError)})`, {
+      hint: `Remove ${staging} by hand.`,
+      cause: cleanupError,
+    });
+  }
+}

@@ -1,0 +1,15 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The CLI package's root. This file sits two levels below it both as source
+ * (src/generator/paths.ts) and compiled (dist/generator/paths.js).
+ */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, "templates");
+
+/** Where `npm run build` leaves the packed runtime that created projects vendor. */
+export const RUNTIME_PACK_DIR = path.join(PACKAGE_ROOT, "dist", "runtime");
+
+export const RUNTIME_MANIFEST = path.join(RUNTIME_PACK_DIR, "manifest.json");

@@ -1,0 +1,60 @@
+import path from "node:path";
+import type { Database } from "./databases.js";
+import { createFilePlan, type FilePlan } from "./plan.js";
+import { packageManagerCommands, type PackageManager } from "./pm.js";
+import { readTemplateDir, renderTemplate } from "./render.js";
+import type { RuntimeTarball } from "./runtime-tarball.js";
+import { TEMPLATES_DIR } from "./paths.js";
+import type { TemplateName } from "./templates.js";
+import { NODE_ENGINES, VERSIONS } from "./versions.js";
+
+export interface ProjectOptions {
+  name: string;
+  template: TemplateName;
+  db: Database;
+  pm: PackageManager;
+  runtime: RuntimeTarball;
+}
+
+/** Port a created app listens on unless PORT says otherwise. */
+export const DEFAULT_PORT = 8000;
+
+/**
+ * Everything a template may interpolate. Templates stay logic-less: any
+ * decision (which command, which spec) is made here, and `strict` rendering
+ * makes a template that asks for something else fail at plan time.
+ */
+export function projectView(options: ProjectOptions) {
+  const commands = packageManagerCommands(options.pm);
+  return {
+    name: options.name,
+    db: {
+      name: options.db,
+      pglite: options.db === "pglite",
+      postgres: options.db === "postgres",
+      label: options.db === "pglite" ? "PGlite (embedded PostgreSQL, data under ./.data)" : "PostgreSQL (DATABASE_URL)",
+    },
+    pm: {
+      name: options.pm,
+      install: commands.install,
+      dev: commands.run("dev"),
+      build: commands.run("build"),
+      start: commands.run("start"),
+      test: commands.run("test"),
+      typecheck: commands.run("typecheck"),
+    },
+    runtime: { name: options.runtime.name, version: options.runtime.version, spec: options.runtime.spec },
+    versions: VERSIONS,
+    node: { engines: NODE_ENGINES },
+    port: DEFAULT_PORT,
+  };
+}
+
+export type ProjectView = ReturnType<typeof projectView>;
+
+/** The whole project as a FilePlan: the rendered template plus the vendored runtime. */
+export async function planProject(options: ProjectOptions): Promise<FilePlan> {
+  const files = await readTemplateDir(path.join(TEMPLATES_DIR, options.template));
+  const rendered = renderTemplate(files, projectView(options));
+  return createFilePlan([...rendered, { path: options.runtime.projectPath, contents: options.runtime.contents, mode: 0o644 }]);
+}

@@ -1,0 +1,154 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  assertBuilt,
+  CREATE_TRELLIS_BIN,
+  DEFAULT_PROJECT_FILES,
+  listFiles,
+  makeSandbox,
+  ROOT,
+  runCli,
+  runtimeTarball,
+  stagingLeftovers,
+  treeHash,
+} from "./helpers.js";
+
+const QUIET = ["--yes", "--no-install", "--no-git"];
+let cleanups: (() => void)[] = [];
+function sandbox(): string {
+  const box = makeSandbox("create");
+  cleanups.push(box.cleanup);
+  return box.dir;
+}
+
+beforeAll(assertBuilt);
+afterEach(() => {
+  cleanups.forEach((cleanup) => cleanup());
+  cleanups = [];
+});
+
+describe("trellis create <dir> --yes --no-install --no-git", () => {
+  it("renders the default project, vendors the runtime tarball and prints the next commands", async () => {
+    const cwd = sandbox();
+    const result = await runCli(["create", "my-api", ...QUIET], { cwd });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+
+    const runtime = runtimeTarball();
+    const project = path.join(cwd, "my-api");
+    expect(await listFiles(project)).toEqual([...DEFAULT_PROJECT_FILES, `vendor/${runtime.filename}`].sort());
+    expect(readFileSync(path.join(project, "vendor", runtime.filename)).equals(runtime.contents)).toBe(true);
+    expect(stagingLeftovers(cwd)).toEqual([]);
+
+    const pkg = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as Record<string, Record<string, string>>;
+    expect(pkg.name).toBe("my-api");
+    expect(pkg.dependencies).toEqual({ "@trellis/runtime": `file:vendor/${runtime.filename}`, zod: expect.any(String) });
+    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(["@types/node", "tsx", "typescript", "vitest"]);
+    expect(Object.keys(pkg.scripts ?? {})).toEqual(expect.arrayContaining(["dev", "build", "start", "test", "typecheck"]));
+
+    expect(result.stdout).toContain("cd my-api\n");
+    expect(result.stdout).toContain("npm install\n");
+    expect(result.stdout).toContain("npm run dev\n");
+    expect(result.stdout).toContain("http://localhost:8000/docs");
+  });
+
+  it("leaves no template syntax and no .hbs suffix in the rendered files", async () => {
+    const cwd = sandbox();
+    await runCli(["create", "clean", ...QUIET], { cwd });
+    for (const file of await listFiles(path.join(cwd, "clean"))) {
+      expect(file.endsWith(".hbs"), file).toBe(false);
+      if (file.endsWith(".tgz")) continue;
+      expect(readFileSync(path.join(cwd, "clean", file), "utf8"), file).not.toMatch(/\{\{|\}\}/);
+    }
+  });
+
+  it("creates into an existing empty directory, at a nested path and at an absolute path", async () => {
+    const cwd = sandbox();
+    mkdirSync(path.join(cwd, "empty"));
+    mkdirSync(path.join(cwd, "apps"));
+    for (const dir of ["empty", "apps/nested-api", path.join(cwd, "absolute-api")]) {
+      const result = await runCli(["create", dir, ...QUIET], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+      expect(await listFiles(path.resolve(cwd, dir))).toEqual(expect.arrayContaining(DEFAULT_PROJECT_FILES));
+    }
+    const nested = JSON.parse(readFileSync(path.join(cwd, "apps/nested-api/package.json"), "utf8")) as { name: string };
+    expect(nested.name).toBe("nested-api");
+  });
+
+  it("create-trellis <dir> writes the same tree as trellis create <dir>", async () => {
+    const [a, b] = [sandbox(), sandbox()];
+    expect((await runCli(["create", "same", ...QUIET], { cwd: a })).code).toBe(0);
+    expect((await runCli(["same", ...QUIET], { cwd: b, bin: CREATE_TRELLIS_BIN })).code).toBe(0);
+    expect(await treeHash(path.join(b, "same"))).toBe(await treeHash(path.join(a, "same")));
+  });
+
+  it("uses the package manager from --pm, or else the one in npm_config_user_agent, in the README and next steps", async () => {
+    const cwd = sandbox();
+    const explicit = await runCli(["create", "with-pnpm", ...QUIET, "--pm", "pnpm"], { cwd });
+    expect(explicit.stdout).toContain("pnpm install\n");
+    expect(explicit.stdout).toContain("pnpm dev\n");
+    expect(readFileSync(path.join(cwd, "with-pnpm", "README.md"), "utf8")).toContain("pnpm dev");
+
+    const detected = await runCli(["create", "with-yarn", ...QUIET], { cwd, env: { npm_config_user_agent: "yarn/4.5.0 npm/? node/v20.19.0 linux x64" } });
+    expect(detected.stdout).toContain("yarn dev\n");
+  });
+
+  it("accepts --db postgres and records the choice in the README", async () => {
+    const cwd = sandbox();
+    expect((await runCli(["create", "pg-api", ...QUIET, "--db", "postgres"], { cwd })).code).toBe(0);
+    expect(readFileSync(path.join(cwd, "pg-api", "README.md"), "utf8")).toContain("PostgreSQL (DATABASE_URL)");
+  });
+
+  it("never prompts when stdin is not a terminal, even without --yes", async () => {
+    const cwd = sandbox();
+    const result = await runCli(["create", "no-tty", "--no-install", "--no-git"], { cwd });
+    expect(result.code).toBe(0);
+    expect(await listFiles(path.join(cwd, "no-tty"))).toEqual(expect.arrayContaining(DEFAULT_PROJECT_FILES));
+  });
+
+  it("skips git quietly when git is not on PATH", async () => {
+    const cwd = sandbox();
+    const result = await runCli(["create", "plain-api", "--yes", "--no-install"], { cwd, env: { PATH: path.join(cwd, "nothing-here") } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/git/i);
+    expect(await listFiles(path.join(cwd, "plain-api"))).not.toContain(".git/HEAD");
+  });
+});
+
+describe("help, version and the commands still to come", () => {
+  it("prints help with examples for trellis, create and every subcommand", async () => {
+    const cwd = sandbox();
+    for (const args of [["--help"], ["create", "--help"], ["generate", "--help"], ["generate", "domain", "--help"], ["remove", "--help"], ["remove", "domain", "--help"]]) {
+      const result = await runCli(args, { cwd });
+      expect(result.code, args.join(" ")).toBe(0);
+      expect(result.stdout, args.join(" ")).toContain("Examples:");
+    }
+    const createTrellis = await runCli(["--help"], { cwd, bin: CREATE_TRELLIS_BIN });
+    expect(createTrellis.stdout).toContain("Usage: create-trellis");
+    expect(createTrellis.stdout).toContain("--no-install");
+  });
+
+  it("shows the help on stderr and exits 1 when no command is given", async () => {
+    const result = await runCli([], { cwd: sandbox() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("Usage: trellis");
+    expect(result.stderr).not.toContain("error:");
+  });
+
+  it("prints the package version with --version", async () => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    const result = await runCli(["--version"], { cwd: sandbox() });
+    expect(result.stdout.trim()).toBe(version);
+    expect(result.code).toBe(0);
+  });
+
+  it("answers generate domain and remove domain with exit 1 and one line saying they are not implemented yet", async () => {
+    const cwd = sandbox();
+    for (const args of [["generate", "domain", "orders"], ["remove", "domain", "orders"]]) {
+      const result = await runCli(args, { cwd });
+      expect(result.code).toBe(1);
+      expect(result.stderr.split("\n")[0]).toMatch(/^error: .*not implemented yet$/);
+    }
+  });
+});
