@@ -181,6 +181,17 @@ describe("generator dependencies", () => {
   });
 });
 
+describe("app-wide dependencies", () => {
+  it("run for every route but not for the docs pages", async () => {
+    const { app, client } = setup({ dependencies: [httpBearer()] });
+    app.get("/private", () => "secret");
+    expect((await client.get("/private")).status).toBe(401);
+    expect((await client.get("/private", { headers: { authorization: "Bearer t" } })).json()).toBe("secret");
+    expect((await client.get("/docs")).status).toBe(200);
+    expect((await client.get("/openapi.json")).status).toBe(200);
+  });
+});
+
 describe("dependency overrides", () => {
   it("replace a dependency anywhere in the graph, including with one that has its own dependencies", async () => {
     const { app, client } = setup();
@@ -235,7 +246,7 @@ describe("security dependencies", () => {
     const token = oauth2PasswordBearer({ tokenUrl: "/token" });
     const user = depends({ token }, ({ deps }) => deps.token);
     app.get("/me", { deps: { user } }, () => 1);
-    expect(app.routes[0]?.deps.security).toEqual([
+    expect(app.routes.find((r) => r.template === "/me")?.deps.security).toEqual([
       { name: "OAuth2PasswordBearer", scheme: { type: "oauth2", flows: { password: { tokenUrl: "/token", scopes: {} } } } },
     ]);
   });

@@ -43,6 +43,11 @@ export interface AppOptions extends OpenAPIOptions, DocsOptions {
   timeouts?: ServerTimeouts;
 }
 
+export interface AppIncludeOptions {
+  /** false: the app-wide `dependencies` do not run for these routes (the docs pages). */
+  appDependencies?: boolean;
+}
+
 export interface ListenOptions {
   port?: number;
   host?: string;
@@ -135,9 +140,10 @@ export class App implements PipelineHost {
   };
 
   /** Compiles and registers every route of `router`. Errors in route definitions throw here. */
-  include(router: Router, options: IncludeOptions = {}): this {
+  include(router: Router, options: IncludeOptions & AppIncludeOptions = {}): this {
     const wrapper = new Router();
     wrapper.include(router, options);
+    const appDependencies = options.appDependencies === false ? [] : this.#dependencies;
     for (const r of wrapper.routes) {
       this.#register(compileRoute({
         method: r.method,
@@ -145,7 +151,7 @@ export class App implements PipelineHost {
         options: r.options,
         handler: r.handler,
         tags: r.tags,
-        dependencies: [...this.#dependencies, ...r.dependencies],
+        dependencies: [...appDependencies, ...r.dependencies],
       }));
     }
     for (const r of wrapper.wsRoutes) {

@@ -1,6 +1,7 @@
 import type { App, AppOptions } from "../app.js";
 import { TrellisConfigError } from "../errors/config-error.js";
 import { Response } from "../http/response.js";
+import { Router } from "../router.js";
 import { locatePackage, REVALIDATE, type DocsRoute, type PackageLocator } from "./assets.js";
 import { missingPackageRoute, redocRoutes } from "./redoc.js";
 import { swaggerUiRoutes } from "./swagger-ui.js";
@@ -36,10 +37,13 @@ export function mountDocs(app: App, settings: DocsSettings = docsSettings(app.op
       ? redocRoutes({ redocUrl, openapiUrl, title }, redoc, swaggerUi)
       : [missingPackageRoute(redocUrl, "ReDoc", "redoc")]));
   }
+  // App-wide dependencies (an auth check) must not lock users out of the docs.
+  const router = new Router();
   for (const route of routes) {
     assertStaticPath(route.path);
-    app.get(route.path, { includeInSchema: false }, route.handler);
+    router.get(route.path, { includeInSchema: false, rateLimit: false }, route.handler);
   }
+  app.include(router, { appDependencies: false });
 }
 
 /** What mountDocs serves, resolved from the app options. */

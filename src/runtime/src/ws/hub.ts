@@ -119,7 +119,7 @@ export class WebSocketHub {
 
     this.#pending.set(req, route);
     this.#server().handleUpgrade(req, socket, head, (ws) => {
-      const request = new Request(req, "GET", path, rawQuery, found.params, undefined);
+      const request = new Request(req, "GET", path, rawQuery, found.params, undefined, this.#host.logger);
       this.#accept(ws, request, route);
     });
   };
