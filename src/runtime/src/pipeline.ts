@@ -58,7 +58,11 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
       request.body = rawBody;
     }
 
-    const deps = route.deps.nodes.length > 0 ? await solveDependencies(route.deps, scope, host.dependencyOverrides) : NO_DEPS;
+    let deps: Record<string, unknown> | Promise<Record<string, unknown>> = NO_DEPS;
+    if (route.deps.nodes.length > 0) {
+      deps = solveDependencies(route.deps, scope, host.dependencyOverrides);
+      if (deps instanceof Promise) deps = await deps;
+    }
 
     let errors: ValidationDetail[] | undefined;
     let params: unknown = request.params;

@@ -26,9 +26,15 @@ const isGenerator = (v: unknown): v is Teardown["gen"] =>
   v !== null && typeof v === "object" && typeof (v as { next?: unknown }).next === "function"
   && (Symbol.asyncIterator in v || Symbol.iterator in v) && typeof (v as { throw?: unknown }).throw === "function";
 
-async function call(fn: DependencyFn, deps: Record<string, unknown>, scope: SolveScope, depScope: DependencyScope): Promise<unknown> {
+/** Starts a dependency: its value, a promise, or a generator still to be stepped. */
+function invoke(fn: DependencyFn, deps: Record<string, unknown>, scope: SolveScope): unknown {
   const ctx: DependencyContext = { request: scope.request, deps, background: scope.background, response: scope.response };
-  let value: unknown = (fn as (ctx: DependencyContext) => unknown)(ctx);
+  return (fn as (ctx: DependencyContext) => unknown)(ctx);
+}
+
+/** Settles what invoke() returned: awaits promises, steps generators to their yield. */
+async function settle(fn: DependencyFn, started: unknown, scope: SolveScope, depScope: DependencyScope): Promise<unknown> {
+  let value = started;
   if (isThenable(value)) value = await value;
   if (isGenerator(value)) {
     // Registered before the first step, so a generator that throws while
@@ -41,19 +47,45 @@ async function call(fn: DependencyFn, deps: Record<string, unknown>, scope: Solv
   return value;
 }
 
-/** Resolves a route's dependencies in plan order; returns the handler's deps object. */
-export async function solveDependencies(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Promise<Record<string, unknown>> {
+async function call(fn: DependencyFn, deps: Record<string, unknown>, scope: SolveScope, depScope: DependencyScope): Promise<unknown> {
+  return settle(fn, invoke(fn, deps, scope), scope, depScope);
+}
+
+function named(plan: DepPlan, values: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, idx] of plan.named) out[key] = values[idx];
+  return out;
+}
+
+/**
+ * Resolves a route's dependencies in plan order and returns the handler's
+ * deps object. Synchronous dependencies are resolved without a single
+ * promise; the first promise or generator switches to the async path.
+ */
+export function solveDependencies(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (overrides.size > 0) return solveWithOverrides(plan, scope, overrides);
   const values: unknown[] = new Array(plan.nodes.length);
   for (let i = 0; i < plan.nodes.length; i++) {
     const node = plan.nodes[i]!;
     const deps: Record<string, unknown> = {};
     for (const [key, idx] of node.children) deps[key] = values[idx];
+    const started = invoke(node.fn, deps, scope);
+    if (isThenable(started) || isGenerator(started)) return solveRest(plan, scope, values, i, started);
+    values[i] = started;
+  }
+  return named(plan, values);
+}
+
+async function solveRest(plan: DepPlan, scope: SolveScope, values: unknown[], from: number, started: unknown): Promise<Record<string, unknown>> {
+  const first = plan.nodes[from]!;
+  values[from] = await settle(first.fn, started, scope, first.scope);
+  for (let i = from + 1; i < plan.nodes.length; i++) {
+    const node = plan.nodes[i]!;
+    const deps: Record<string, unknown> = {};
+    for (const [key, idx] of node.children) deps[key] = values[idx];
     values[i] = await call(node.fn, deps, scope, node.scope);
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, idx] of plan.named) out[key] = values[idx];
-  return out;
+  return named(plan, values);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { RequestValidationError } from "../errors/validation-error.js";
 import type { ValidationDetail } from "../validation/detail.js";
 import { safeInput } from "../validation/safe-input.js";
+import { parseOrIssues } from "../validation/parse.js";
 import { detailsFromZodIssues } from "../validation/zod-issues.js";
 import { compileFieldsParser, type RawValues } from "./string-fields.js";
 import type { BodyEncoding, ObjectSchema } from "./types.js";
@@ -81,8 +82,8 @@ export function compileBodyValidator(schema: z.ZodType, encodings: readonly Body
     if (value === undefined && !schema.safeParse(undefined).success) {
       return { ok: false, errors: [{ type: "missing", loc: ["body"], msg: "Field required", input: null }] };
     }
-    const result = schema.safeParse(value, { reportInput: true });
-    if (result.success) return { ok: true, value: result.data };
-    return { ok: false, errors: detailsFromZodIssues(result.error.issues, "body", value) };
+    const result = parseOrIssues(schema, value);
+    if (result.ok) return result;
+    return { ok: false, errors: detailsFromZodIssues(result.issues, "body", value) };
   };
 }

@@ -3,6 +3,7 @@ import { analyseDependencies, type DepPlan } from "../deps/analyse.js";
 import type { DependencyFn } from "../deps/define.js";
 import { TrellisConfigError } from "../errors/config-error.js";
 import { ResponseValidationError } from "../errors/validation-error.js";
+import { parseOrIssues } from "../validation/parse.js";
 import { detailsFromZodIssues } from "../validation/zod-issues.js";
 import { compileBodyDecoder, compileBodyValidator, type BodyDecoder, type BodyValidator } from "./body-parser.js";
 import { parsePath } from "./path.js";
@@ -67,13 +68,13 @@ function compileSerializer(status: number, response: z.ZodType | undefined, rout
   if (status === 204 || status === 304) return () => null;
   if (!response) return (value) => JSON.stringify(value) ?? "null";
   return (value) => {
-    const result = response.safeParse(value, { reportInput: true });
-    if (!result.success) {
-      const err = new ResponseValidationError(detailsFromZodIssues(result.error.issues, "body", value));
+    const result = parseOrIssues(response, value);
+    if (!result.ok) {
+      const err = new ResponseValidationError(detailsFromZodIssues(result.issues, "body", value));
       err.message = `${route}: ${err.message}`;
       throw err;
     }
-    return JSON.stringify(result.data) ?? "null";
+    return JSON.stringify(result.value) ?? "null";
   };
 }
 

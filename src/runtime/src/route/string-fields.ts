@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { arrayElement, decoderFor, isDecodeError, type DecodeFailure, type StringDecoder } from "../validation/string-decoder.js";
 import type { ValidationDetail, ValueSource } from "../validation/detail.js";
+import { parseOrIssues } from "../validation/parse.js";
 import { detailsFromZodIssues } from "../validation/zod-issues.js";
 import { safeInput } from "../validation/safe-input.js";
 import type { ObjectSchema } from "./types.js";
@@ -75,11 +76,11 @@ export function compileFieldsParser(schema: ObjectSchema, source: ValueSource): 
         }
       }
     }
-    const result = schema.safeParse(value, { reportInput: true });
-    if (result.success && !errors) return { ok: true, value: result.data };
+    const result = parseOrIssues(schema, value);
+    if (result.ok && !errors) return result;
     const out = errors ?? [];
-    if (!result.success) {
-      const issues = failed ? result.error.issues.filter((i) => !failed.has(String(i.path[0]))) : result.error.issues;
+    if (!result.ok) {
+      const issues = failed ? result.issues.filter((i) => !failed.has(String(i.path[0]))) : result.issues;
       detailsFromZodIssues(issues, source, value, out, false);
     }
     return { ok: false, errors: out };
