@@ -4,7 +4,7 @@
  * its row here.
  */
 export const TEMPLATES = {
-  default: "a runnable API on the trellis runtime: /health, a test, strict TypeScript",
+  default: "a complete backend on the trellis runtime: users with JWT auth, products CRUD, WebSocket chat, drizzle-orm on PGlite or PostgreSQL, tests",
 } as const satisfies Record<string, string>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -43,9 +43,11 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
 
     const pkg = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as Record<string, Record<string, string>>;
     expect(pkg.name).toBe("my-api");
-    expect(pkg.dependencies).toEqual({ "@trellis/runtime": `file:vendor/${runtime.filename}`, zod: expect.any(String) });
-    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(["@types/node", "tsx", "typescript", "vitest"]);
-    expect(Object.keys(pkg.scripts ?? {})).toEqual(expect.arrayContaining(["dev", "build", "start", "test", "typecheck"]));
+    expect(pkg.dependencies).toMatchObject({ "@trellis/runtime": `file:vendor/${runtime.filename}`, zod: expect.any(String) });
+    // Tooling stays out of the production dependencies (DESIGN: package boundary).
+    expect(Object.keys(pkg.dependencies ?? {})).not.toEqual(expect.arrayContaining(["typescript"]));
+    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(["@types/node", "@types/pg", "drizzle-kit", "tsx", "typescript", "vitest"]);
+    expect(Object.keys(pkg.scripts ?? {})).toEqual(expect.arrayContaining(["dev", "build", "start", "test", "typecheck", "generate", "openapi", "db:generate", "db:migrate"]));
 
     expect(result.stdout).toContain("cd my-api\n");
     expect(result.stdout).toContain("npm install\n");
