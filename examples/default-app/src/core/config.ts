@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { defineSettings, type SettingsOptions } from "@trellis/runtime";
+import { z } from "zod";
+
+/** Values copied from examples and tutorials: a key anyone can read is no key (HARDENING.md D1). */
+const PLACEHOLDER_SECRETS = new Set([
+  "changeme",
+  "change-me",
+  "changethis",
+  "secret",
+  "secret-key",
+  "your-secret-key",
+  "replace-me-with-openssl-rand-hex-32",
+]);
+const MIN_SECRET_BYTES = 32;
+
+/** Why a SECRET_KEY may not sign production tokens, or undefined when it may. */
+export function secretKeyProblem(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return "required when NODE_ENV=production (generate one with: openssl rand -hex 32)";
+  if (PLACEHOLDER_SECRETS.has(value.toLowerCase())) return "is a known placeholder; generate one with: openssl rand -hex 32";
+  if (Buffer.byteLength(value, "utf8") < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes (generate one with: openssl rand -hex 32)`;
+  return undefined;
+}
+
+const origin = z.string().regex(/^(\*|[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+)$/i, "an origin such as https://app.example.com (no path, no trailing slash)");
+
+/**
+ * Every setting of the app, read from the environment and .env. Keys are the
+ * variable names, so the schema is also the list .env.example documents.
+ */
+export const SettingsSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.int().min(0).max(65_535).default(8000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Unset: PGlite under ./.data. "memory://": PGlite in memory. postgres://: a PostgreSQL server.
+  DATABASE_URL: z.string().regex(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, "memory:// or a postgres:// URL").optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+$/, "a redis:// URL").optional(),
+  SECRET_KEY: z.string().optional(),
+  ACCESS_TOKEN_EXPIRE_MINUTES: z.int().min(1).max(60 * 24 * 30).default(30),
+  CORS_ORIGINS: z.array(origin).default([]),
+  RATE_LIMIT_PER_MINUTE: z.int().min(1).default(60),
+  FIRST_SUPERUSER_EMAIL: z.email().optional(),
+  FIRST_SUPERUSER_PASSWORD: z.string().min(8).max(128).optional(),
+}).superRefine((settings, ctx) => {
+  if (settings.NODE_ENV !== "production") return;
+  const problem = secretKeyProblem(settings.SECRET_KEY);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["SECRET_KEY"], message: problem });
+});
+
+/** The settings the app runs with: SECRET_KEY is always present once loaded. */
+export type Settings = Omit<z.output<typeof SettingsSchema>, "SECRET_KEY"> & { readonly SECRET_KEY: string };
+
+export interface LoadSettingsOptions extends SettingsOptions {
+  /** Where the development warning goes; default stderr. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Reads and checks the settings once. Outside production a missing
+ * SECRET_KEY becomes a random key for this process, so development works
+ * out of the box while tokens visibly stop working after a restart.
+ */
+export function loadSettings(options: LoadSettingsOptions = {}): Settings {
+  const { warn = (message: string) => process.stderr.write(`${message}\n`), ...settingsOptions } = options;
+  const parsed = defineSettings(SettingsSchema, settingsOptions);
+  if (parsed.SECRET_KEY !== undefined && parsed.SECRET_KEY !== "") return { ...parsed, SECRET_KEY: parsed.SECRET_KEY };
+  if (parsed.NODE_ENV === "development") {
+    warn("warning: SECRET_KEY is not set; using a random key for this process, so tokens stop working on restart");
+  }
+  return { ...parsed, SECRET_KEY: randomBytes(MIN_SECRET_BYTES).toString("hex") };
+}

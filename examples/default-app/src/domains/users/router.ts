@@ -1,0 +1,87 @@
+import { HTTPException, Router } from "@trellis/runtime";
+import { z } from "zod";
+import { getCurrentActiveUser, getDb, requireSuperuser } from "../../core/dependencies.js";
+import { Pagination } from "../../core/pagination.js";
+import type { User } from "./model.js";
+import { UserCreate, UserId, UserResponse, UserUpdate } from "./schemas.js";
+import { UserService } from "./service.js";
+import { sendWelcomeMessage } from "./tasks.js";
+
+export const usersRouter = new Router({ prefix: "/api/v1/users", tags: ["users"] });
+
+const forbidden = () => new HTTPException(403, "Not enough permissions");
+
+/** A normal user may touch only its own record; a superuser any. */
+function assertCanAccess(current: User, userId: number): void {
+  if (current.id !== userId && !current.is_superuser) throw forbidden();
+}
+
+async function findOr404(service: UserService, userId: number): Promise<User> {
+  const user = await service.get(userId);
+  if (!user) throw new HTTPException(404, `User ${userId} not found`);
+  return user;
+}
+
+usersRouter.post("/", {
+  summary: "Sign up",
+  body: UserCreate,
+  response: UserResponse,
+  status: 201,
+  deps: { db: getDb },
+  responses: { 409: { description: "Email already registered" } },
+}, async ({ body, deps, background, request }) => {
+  const user = await new UserService(deps.db).create(body);
+  background.add(sendWelcomeMessage, request.log, user);
+  return user;
+});
+
+usersRouter.get("/", {
+  summary: "List users (superuser)",
+  query: Pagination,
+  response: z.array(UserResponse),
+  deps: { db: getDb },
+  dependencies: [requireSuperuser],
+}, ({ query, deps }) => new UserService(deps.db).list(query.skip, query.limit));
+
+usersRouter.get("/me", {
+  summary: "The current user",
+  response: UserResponse,
+  deps: { user: getCurrentActiveUser },
+}, ({ deps }) => deps.user);
+
+usersRouter.get("/{user_id}", {
+  summary: "Get a user (self or superuser)",
+  params: UserId,
+  response: UserResponse,
+  deps: { current: getCurrentActiveUser, db: getDb },
+}, async ({ params, deps }) => {
+  assertCanAccess(deps.current, params.user_id);
+  return findOr404(new UserService(deps.db), params.user_id);
+});
+
+usersRouter.put("/{user_id}", {
+  summary: "Update a user (self or superuser)",
+  params: UserId,
+  body: UserUpdate,
+  response: UserResponse,
+  deps: { current: getCurrentActiveUser, db: getDb },
+  responses: { 409: { description: "Email already registered" } },
+}, async ({ params, body, deps }) => {
+  assertCanAccess(deps.current, params.user_id);
+  // Only a superuser grants or removes access, its own included.
+  if ((body.is_active !== undefined || body.is_superuser !== undefined) && !deps.current.is_superuser) throw forbidden();
+  const service = new UserService(deps.db);
+  return service.update(await findOr404(service, params.user_id), body);
+});
+
+usersRouter.delete("/{user_id}", {
+  summary: "Delete a user (self or superuser)",
+  params: UserId,
+  status: 204,
+  deps: { current: getCurrentActiveUser, db: getDb },
+}, async ({ params, deps }) => {
+  assertCanAccess(deps.current, params.user_id);
+  const service = new UserService(deps.db);
+  await findOr404(service, params.user_id);
+  await service.delete(params.user_id);
+});

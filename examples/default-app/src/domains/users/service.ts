@@ -1,0 +1,101 @@
+import { HTTPException } from "@trellis/runtime";
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../../core/database.js";
+import { isUniqueViolation } from "../../core/errors.js";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "../../core/security.js";
+import type { UserCreateInput, UserUpdateInput } from "./schemas.js";
+import { users, type NewUser, type User } from "./model.js";
+
+const emailTaken = () => new HTTPException(409, "Email already registered");
+
+/** Emails compare case-insensitively: Ada@Example.com and ada@example.com are one account. */
+const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * The users domain's logic. It works on whatever handle it is given (the
+ * request's transaction), never on a connection of its own.
+ */
+export class UserService {
+  constructor(private readonly db: Db) {}
+
+  async get(id: number): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(eq(users.id, id));
+    return user;
+  }
+
+  async getByEmail(email: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+    return user;
+  }
+
+  list(skip: number, limit: number): Promise<User[]> {
+    return this.db.select().from(users).orderBy(asc(users.id)).offset(skip).limit(limit);
+  }
+
+  /** 409 when the email is taken: decided by the unique index, so two concurrent signups cannot both win. */
+  async create(input: UserCreateInput, flags: { is_superuser?: boolean } = {}): Promise<User> {
+    const values: NewUser = {
+      email: normaliseEmail(input.email),
+      full_name: input.full_name ?? null,
+      hashed_password: await hashPassword(input.password),
+      is_superuser: flags.is_superuser ?? false,
+    };
+    try {
+      const [user] = await this.db.insert(users).values(values).returning();
+      return user!;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async update(user: User, input: UserUpdateInput): Promise<User> {
+    const changes: Partial<NewUser> = {};
+    if (input.email !== undefined) changes.email = normaliseEmail(input.email);
+    if (input.full_name !== undefined) changes.full_name = input.full_name;
+    if (input.password !== undefined) changes.hashed_password = await hashPassword(input.password);
+    if (input.is_active !== undefined) changes.is_active = input.is_active;
+    if (input.is_superuser !== undefined) changes.is_superuser = input.is_superuser;
+    if (Object.keys(changes).length === 0) return user;
+    try {
+      const [updated] = await this.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
+      return updated!;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken();
+      throw error;
+    }
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db.delete(users).where(eq(users.id, id));
+  }
+
+  /**
+   * The user whose email and password match, or undefined. An unknown email
+   * still costs one hash verification (HARDENING.md D4), and a hash made
+   * with older parameters is replaced while the password is at hand.
+   */
+  async authenticate(email: string, password: string): Promise<User | undefined> {
+    const user = await this.getByEmail(email);
+    if (!user) {
+      await verifyDummyPassword(password);
+      return undefined;
+    }
+    if (!(await verifyPassword(user.hashed_password, password))) return undefined;
+    if (needsRehash(user.hashed_password)) {
+      await this.db.update(users).set({ hashed_password: await hashPassword(password) }).where(eq(users.id, user.id));
+    }
+    return user;
+  }
+
+  /**
+   * Creates the first superuser from the settings when both are set and no
+   * user has that email yet (as full-stack-fastapi-template does).
+   */
+  async ensureSuperuser(email: string | undefined, password: string | undefined): Promise<User | undefined> {
+    if (email === undefined || password === undefined) return undefined;
+    const existing = await this.getByEmail(email);
+    if (existing) return existing;
+    return this.create({ email, password, full_name: null }, { is_superuser: true });
+  }
+}

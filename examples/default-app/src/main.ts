@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { ConnectionManager, cors, createApp, createLogger, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
+import { z } from "zod";
+import { loadSettings, type Settings } from "./core/config.js";
+import { openDatabase, type Database } from "./core/database.js";
+import { getDatabase, getSettings } from "./core/dependencies.js";
+import { authRouter } from "./domains/auth/router.js";
+import { createChatRouter } from "./domains/chat/router.js";
+import { productsRouter } from "./domains/products/router.js";
+import { usersRouter } from "./domains/users/router.js";
+import { ensureFirstSuperuser } from "./startup.js";
+
+// Read at startup rather than imported, so that src/ stays the compiler's
+// rootDir; "../package.json" is the project root from src/ and from dist/.
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+
+export const Health = z.object({
+  status: z.literal("healthy"),
+  version: z.string(),
+}).meta({ id: "Health" });
+
+export interface BuildAppOptions {
+  /** Use this database instead of opening the one DATABASE_URL names; the app then leaves closing it to the caller (tests). */
+  database?: Database;
+}
+
+/**
+ * Builds the app: middleware, routers and the health check. server.ts
+ * listens on a port; the tests and `npm run openapi` use the same app
+ * in-process. Startup hooks (run by listen) migrate PGlite and create the
+ * first superuser; the database closes last on shutdown.
+ */
+export function buildApp(settings: Settings = loadSettings(), options: BuildAppOptions = {}) {
+  const logger = createLogger({ level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === "development" });
+  const origins = settings.CORS_ORIGINS.includes("*") ? "*" : settings.CORS_ORIGINS;
+  const app = createApp({
+    title: pkg.name,
+    version: pkg.version,
+    logger,
+    // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).
+    websocket: { origins: origins.length === 0 ? "same-origin" : origins },
+  });
+
+  const database = options.database ?? openDatabase(settings.DATABASE_URL, { onPoolError: (err) => logger.error({ err }, "PostgreSQL pool error") });
+  // Registered first, so it runs last: every other shutdown hook may still need the database.
+  if (!options.database) app.onShutdown(() => database.close());
+  app.dependencyOverrides.set(getSettings, () => settings);
+  app.dependencyOverrides.set(getDatabase, () => database);
+
+  app.use(requestId());
+  app.use(timing());
+  app.use(requestLogger({ logger }));
+  app.use(securityHeaders());
+  if (origins.length > 0) app.use(cors({ origins }));
+  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE }));
+
+  app.onStartup(async () => {
+    // PGlite lives inside this process, so it migrates itself; a shared PostgreSQL is migrated once per deploy (npm run db:migrate).
+    if (database.kind === "pglite") await database.migrate();
+    await ensureFirstSuperuser(database, settings, logger);
+  });
+
+  const chat = new ConnectionManager({ logger });
+  app.onShutdown(() => chat.close());
+
+  app.get("/health", {
+    summary: "Liveness check",
+    tags: ["health"],
+    response: Health,
+    // Load balancers poll it; limiting them would take a healthy instance out of rotation.
+    rateLimit: false,
+  }, () => ({ status: "healthy" as const, version: pkg.version }));
+
+  app.include(usersRouter);
+  app.include(authRouter);
+  app.include(productsRouter);
+  app.include(createChatRouter(chat));
+  return app;
+}

@@ -1,0 +1,21 @@
+import { loadSettings } from "./core/config.js";
+import { DataDirLockedError } from "./core/pglite-lock.js";
+import { buildApp } from "./main.js";
+
+// Checked once, before anything opens: a bad setting stops the process with one clear message.
+const settings = loadSettings({ onError: "exit" });
+
+let app: ReturnType<typeof buildApp>;
+try {
+  app = buildApp(settings);
+} catch (error) {
+  // Another process owns ./.data: one line saying which, not a stack trace.
+  if (!(error instanceof DataDirLockedError)) throw error;
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+}
+// listen() runs the startup hooks (migrations, first superuser) and shuts
+// down gracefully on SIGTERM and SIGINT: in-flight requests finish,
+// WebSockets close with 1001, then the database closes last.
+const { url } = await app.listen({ port: settings.PORT, host: settings.HOST });
+console.log(`Listening on ${url} (API docs at ${url}/docs)`);

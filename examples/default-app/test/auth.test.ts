@@ -1,0 +1,100 @@
+import { SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { createAccessToken } from "../src/core/security.js";
+import { createUser, setupApp } from "./support/app.js";
+
+const app = await setupApp();
+const { client, settings } = app;
+const key = new TextEncoder().encode(settings.SECRET_KEY);
+
+describe("POST /api/v1/auth/token", () => {
+  it("issues a bearer token for the OAuth2 password form, marked no-store, that /me accepts", async () => {
+    const { user, password } = await createUser(app);
+    const response = await client.post("/api/v1/auth/token", { form: { username: user.email, password } });
+    expect(response.status).toBe(200);
+    expect(response.headers["cache-control"]).toBe("no-store");
+    const body = response.json<{ access_token: string; token_type: string }>();
+    expect(body.token_type).toBe("bearer");
+    const me = await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${body.access_token}` } });
+    expect(me.json()).toMatchObject({ id: user.id });
+  });
+
+  it("accepts the same fields as JSON", async () => {
+    const { user, password } = await createUser(app);
+    const response = await client.post("/api/v1/auth/token", { json: { username: user.email, password } });
+    expect(response.status).toBe(200);
+  });
+
+  it("answers 401 Incorrect email or password, alike for a wrong password and an unknown email", async () => {
+    const { user } = await createUser(app);
+    for (const form of [{ username: user.email, password: "wrong password" }, { username: "nobody@example.com", password: "wrong password" }]) {
+      const response = await client.post("/api/v1/auth/token", { form });
+      expect(response.status).toBe(401);
+      expect(response.json()).toEqual({ detail: "Incorrect email or password" });
+      expect(response.headers["www-authenticate"]).toBe("Bearer");
+      expect(response.headers["cache-control"]).toBe("no-store");
+    }
+  });
+
+  it("answers 403 Inactive user to an inactive user with the right password", async () => {
+    const { user, password } = await createUser(app, { is_active: false });
+    const response = await client.post("/api/v1/auth/token", { form: { username: user.email, password } });
+    expect(response.status).toBe(403);
+    expect(response.json()).toEqual({ detail: "Inactive user" });
+  });
+
+  it("answers 422 when the form lacks a password", async () => {
+    const response = await client.post("/api/v1/auth/token", { form: { username: "a@example.com" } });
+    expect(response.status).toBe(422);
+    expect(response.json<{ detail: { loc: string[] }[] }>().detail[0]?.loc).toEqual(["body", "password"]);
+  });
+});
+
+describe("bearer tokens", () => {
+  const expectRejected = async (token: string) => {
+    const response = await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(401);
+    expect(response.json()).toEqual({ detail: "Could not validate credentials" });
+    expect(response.headers["www-authenticate"]).toBe("Bearer");
+  };
+
+  it("rejects a token that is not a JWT", async () => {
+    await expectRejected("not-a-token");
+  });
+
+  it("rejects a token signed with another key", async () => {
+    const { user } = await createUser(app);
+    await expectRejected(await createAccessToken(user.id, { ...settings, SECRET_KEY: "another-secret-key-of-at-least-32-bytes!" }));
+  });
+
+  it("rejects an expired token", async () => {
+    const { user } = await createUser(app);
+    const now = Math.floor(Date.now() / 1000);
+    await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).setIssuedAt(now - 3600).setExpirationTime(now - 60).sign(key));
+  });
+
+  it("rejects a token without exp, and one signed with another HMAC algorithm", async () => {
+    const { user } = await createUser(app);
+    await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).sign(key));
+    await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS512", typ: "JWT" }).setSubject(String(user.id)).setExpirationTime("5m").sign(key));
+  });
+
+  it("rejects a token whose subject is not a user id", async () => {
+    await expectRejected(await createAccessToken("99999999999", settings));
+    await expectRejected(await createAccessToken("12345", settings));
+  });
+});
+
+describe("the token endpoint's own rate limit", () => {
+  it("answers 429 Rate limit exceeded with Retry-After after 10 attempts a minute", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push((await client.post("/api/v1/auth/token", { form: { username: "x@example.com", password: "guess" } })).status);
+    }
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    const limited = await client.post("/api/v1/auth/token", { form: { username: "x@example.com", password: "guess" } });
+    expect(limited.status).toBe(429);
+    expect(limited.json()).toEqual({ detail: "Rate limit exceeded" });
+    expect(limited.headers["retry-after"]).toBeDefined();
+  });
+});

@@ -1,0 +1,50 @@
+import { SettingsError } from "@trellis/runtime";
+import { describe, expect, it } from "vitest";
+import { loadSettings } from "../src/core/config.js";
+
+const load = (env: Record<string, string>, warn: (message: string) => void = () => {}) =>
+  loadSettings({ env, envFile: false, onError: "throw", warn });
+
+const problems = (env: Record<string, string>): string[] => {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.issues.map((i) => `${i.variable}: ${i.message}`);
+    throw error;
+  }
+  return [];
+};
+
+describe("settings", () => {
+  it("uses the documented defaults", () => {
+    const settings = load({ NODE_ENV: "test" });
+    expect(settings).toMatchObject({ PORT: 8000, HOST: "127.0.0.1", ACCESS_TOKEN_EXPIRE_MINUTES: 30, RATE_LIMIT_PER_MINUTE: 60, LOG_LEVEL: "info", CORS_ORIGINS: [] });
+    expect(settings.DATABASE_URL).toBeUndefined();
+  });
+
+  it("refuses to start in production without a SECRET_KEY, with a short one, or with a placeholder", () => {
+    expect(problems({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^SECRET_KEY: required when NODE_ENV=production/)]);
+    expect(problems({ NODE_ENV: "production", SECRET_KEY: "too-short" })).toEqual([expect.stringMatching(/^SECRET_KEY: must be at least 32 bytes/)]);
+    expect(problems({ NODE_ENV: "production", SECRET_KEY: "changeme" })).toEqual([expect.stringMatching(/^SECRET_KEY: is a known placeholder/)]);
+    expect(problems({ NODE_ENV: "production", SECRET_KEY: "a".repeat(64) })).toEqual([]);
+  });
+
+  it("uses a random key per process in development and warns that tokens reset on restart", () => {
+    const warnings: string[] = [];
+    const first = load({ NODE_ENV: "development" }, (m) => warnings.push(m));
+    const second = load({ NODE_ENV: "development" }, (m) => warnings.push(m));
+    expect(first.SECRET_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.SECRET_KEY).not.toBe(second.SECRET_KEY);
+    expect(warnings[0]).toMatch(/SECRET_KEY is not set/);
+  });
+
+  it("reads CORS_ORIGINS as a comma-separated list of exact origins", () => {
+    expect(load({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com, http://localhost:5173" }).CORS_ORIGINS).toEqual(["https://a.example.com", "http://localhost:5173"]);
+    expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);
+  });
+
+  it("refuses a DATABASE_URL that is neither memory:// nor postgres://, and a PORT that is not an integer", () => {
+    const found = problems({ NODE_ENV: "test", DATABASE_URL: "mysql://x", PORT: "80a" });
+    expect(found).toEqual([expect.stringMatching(/^PORT/), expect.stringMatching(/^DATABASE_URL/)]);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * SLOW, NETWORK: the default variant (--db pglite) rendered, installed and
+ * checked with its own scripts; then the built server starts on a fresh
+ * ./.data (initdb + migrations), serves /health, refuses a second process
+ * on the same data directory, and shuts down cleanly.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt } from "../cli/helpers.js";
+import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
+
+let project: Project | undefined;
+afterAll(() => project?.cleanup());
+
+describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PGlite", () => {
+  beforeAll(async () => {
+    assertBuilt();
+    project = await renderProject("pglite-api", "pglite");
+    await install(project);
+  }, 240_000);
+
+  it("passes its own typecheck, tests and build", { timeout: 240_000 }, async () => {
+    await npm(project!, ["run", "typecheck"]);
+    const tests = await npm(project!, ["test"]);
+    expect(tests).toMatch(/Tests\s+\d+ passed/);
+    expect(tests).not.toMatch(/\d+ failed/);
+    await npm(project!, ["run", "build"]);
+  });
+
+  it("writes openapi.json without starting a server or touching ./.data", { timeout: 60_000 }, async () => {
+    await npm(project!, ["run", "openapi"]);
+    expect(existsSync(path.join(project!.dir, "openapi.json"))).toBe(true);
+    expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+  });
+
+  it("starts the built server on a fresh data directory, serves /health, keeps a second process out and exits 0 on SIGTERM", { timeout: 90_000 }, async () => {
+    const server = await startServer(project!);
+    try {
+      const response = await fetch(`${server.url}/health`);
+      expect(await response.json()).toEqual({ status: "healthy", version: "0.1.0" });
+      expect(existsSync(path.join(project!.dir, ".data.lock"))).toBe(true);
+      await expect(startServer(project!)).rejects.toThrow(/is in use by process \d+/);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(existsSync(path.join(project!.dir, ".data.lock"))).toBe(false);
+    // A second start skips initdb: this is the cold start a developer sees every day.
+    const again = await startServer(project!);
+    console.log(`pglite: first start ${Math.round(server.startupMs)} ms (initdb), next start ${Math.round(again.startupMs)} ms to the first /health`);
+    expect(await again.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Harness for the template checks: render a variant with the built CLI into
+ * a directory outside this repository (no tsconfig, package.json or git of
+ * ours can leak in), install it the way a user would (the vendored runtime
+ * tarball plus the npm registry, through npm's shared cache), then run the
+ * project's own scripts and its built server.
+ */
+import { execFile, spawn } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { cliEnv, makeSandbox, runCli } from "../cli/helpers.js";
+
+const exec = promisify(execFile);
+
+export interface Project {
+  dir: string;
+  cleanup: () => void;
+}
+
+/** `trellis create <name> --yes --no-install --no-git --db <db>` in a fresh sandbox. */
+export async function renderProject(name: string, db: "pglite" | "postgres"): Promise<Project> {
+  const box = makeSandbox(`template-${db}`);
+  const result = await runCli(["create", name, "--yes", "--no-install", "--no-git", "--db", db], { cwd: box.dir });
+  if (result.code !== 0) throw new Error(`create failed (${result.code}):\n${result.stderr}${result.stdout}`);
+  return { dir: path.join(box.dir, name), cleanup: box.cleanup };
+}
+
+/** Runs an npm command in the project; rejects with its output when it fails. */
+export async function npm(project: Project, args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+  try {
+    const { stdout, stderr } = await exec("npm", args, {
+      cwd: project.dir,
+      // Plain output, and no TEST_DATABASE_URL unless the caller passes it on purpose.
+      env: cliEnv({ NO_COLOR: "1", FORCE_COLOR: "0", TEST_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env }),
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`npm ${args.join(" ")} failed: ${failed.message}\n${failed.stdout ?? ""}\n${failed.stderr ?? ""}`);
+  }
+}
+
+/** npm install as a user runs it, reusing npm's cache so a warm machine barely touches the network. */
+export function install(project: Project): Promise<string> {
+  return npm(project, ["install", "--prefer-offline", "--no-audit", "--no-fund"]);
+}
+
+export interface RunningServer {
+  url: string;
+  /** Milliseconds from spawn to the first 200 on /health. */
+  startupMs: number;
+  stop: () => Promise<number | null>;
+}
+
+/** Starts dist/server.js on a free port and waits for the first 200 on /health. */
+export function startServer(project: Project, env: Record<string, string | undefined> = {}): Promise<RunningServer> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["dist/server.js"], {
+    cwd: project.dir,
+    env: cliEnv({ PORT: "0", LOG_LEVEL: "warn", TEST_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const match = /Listening on (http:\/\/\S+)/.exec(output);
+      if (!match?.[1]) return;
+      child.stdout.off("data", onData);
+      const url = match[1];
+      void waitForHealth(url).then(() => {
+        clearTimeout(timer);
+        resolve({ url, startupMs: performance.now() - started, stop: () => (child.kill("SIGTERM"), exited) });
+      }, reject);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const response = await fetch(`${url}/health`).catch(() => undefined);
+    if (response?.status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${url}/health never answered 200`);
+}
+
+/** True unless the environment asks to skip the suites that need the npm registry. */
+export const registryAvailable = process.env.TRELLIS_SKIP_INSTALL_TEST !== "1";
