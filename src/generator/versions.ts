@@ -21,6 +21,7 @@ export const VERSIONS = {
   "@types/pg": "8.23.1",
   "@node-rs/argon2": "2.2.1",
   jose: "6.2.18",
+  ioredis: "5.9.3",
   // The runtime serves /redoc from this package (an optional peer dependency of the runtime).
   redoc: "2.5.4",
 } as const satisfies Record<string, string>;

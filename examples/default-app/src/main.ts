@@ -4,6 +4,7 @@ import { z } from "zod";
 import { loadSettings, type Settings } from "./core/config.js";
 import { openDatabase, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
+import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
 import { createChatRouter } from "./domains/chat/router.js";
 import { productsRouter } from "./domains/products/router.js";
@@ -52,7 +53,13 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.use(requestLogger({ logger }));
   app.use(securityHeaders());
   if (origins.length > 0) app.use(cors({ origins }));
-  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE }));
+  // With REDIS_URL, counters and chat broadcasts are shared by every instance; without it they stay in this process.
+  const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL);
+  if (redis) {
+    redis.on("error", (err: Error) => logger.warn({ err: err.message }, "Redis connection error"));
+    app.onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
+  }
+  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
 
   app.onStartup(async () => {
     // PGlite lives inside this process, so it migrates itself; a shared PostgreSQL is migrated once per deploy (npm run db:migrate).
@@ -60,8 +67,12 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     await ensureFirstSuperuser(database, settings, logger);
   });
 
-  const chat = new ConnectionManager({ logger });
-  app.onShutdown(() => chat.close());
+  const pubsub = redis ? new RedisPubSub(redis) : undefined;
+  const chat = new ConnectionManager({ logger, ...(pubsub ? { pubsub } : {}) });
+  app.onShutdown(async () => {
+    await chat.close();
+    await pubsub?.close();
+  });
 
   app.get("/health", {
     summary: "Liveness check",
