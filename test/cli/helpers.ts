@@ -156,6 +156,7 @@ export const DEFAULT_PROJECT_FILES = [
   "src/core/database.ts",
   "src/core/dependencies.ts",
   "src/core/errors.ts",
+  "src/core/no-store.ts",
   "src/core/pagination.ts",
   "src/core/pglite-lock.ts",
   "src/core/redis.ts",

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { loadSettings, type Settings } from "./core/config.js";
 import { openDatabase, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
+import { noStoreWhenAuthenticated } from "./core/no-store.js";
 import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
 import { createChatRouter } from "./domains/chat/router.js";
@@ -52,6 +53,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.use(timing());
   app.use(requestLogger({ logger }));
   app.use(securityHeaders());
+  app.use(noStoreWhenAuthenticated());
   if (origins.length > 0) app.use(cors({ origins }));
   // With REDIS_URL, counters and chat broadcasts are shared by every instance; without it they stay in this process.
   const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL);

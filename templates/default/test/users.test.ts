@@ -1,4 +1,6 @@
+import type { Logger } from "@trellis/runtime";
 import { describe, expect, it } from "vitest";
+import { sendWelcomeMessage } from "../src/domains/users/tasks.js";
 import { createUser, setupApp } from "./support/app.js";
 
 const app = await setupApp();
@@ -7,6 +9,13 @@ const { client } = app;
 const USER_KEYS = ["created_at", "email", "full_name", "id", "is_active", "is_superuser"];
 
 describe("POST /api/v1/users (sign up)", () => {
+  it("logs a welcome message in the background, without the email address", async () => {
+    const lines: { msg: string; userId: number }[] = [];
+    const log = { info: (obj: { userId: number }, msg: string) => lines.push({ ...obj, msg }) };
+    await sendWelcomeMessage(log as unknown as Logger, { id: 7, full_name: "Ada" });
+    expect(lines).toEqual([{ userId: 7, msg: "Welcome message sent to Ada" }]);
+  });
+
   it("creates a user and answers 201 with a UserResponse that has no password hash", async () => {
     const response = await client.post("/api/v1/users", { json: { email: "ada@example.com", password: "correct horse", full_name: "Ada" } });
     expect(response.status).toBe(201);
@@ -80,6 +89,8 @@ describe("GET /api/v1/users/me and /api/v1/users/{user_id}", () => {
     const response = await client.get("/api/v1/users/me", { headers });
     expect(response.status).toBe(200);
     expect(response.json()).toMatchObject({ id: user.id, full_name: "Grace" });
+    // Personal data answered to a bearer token is never cached.
+    expect(response.headers["cache-control"]).toBe("no-store");
   });
 
   it("lets a user read its own record but answers 403 for another user's", async () => {
