@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { createAccessToken, hashPassword, needsRehash, readAccessToken, verifyDummyPassword, verifyPassword } from "../src/core/security.js";
+import { createAccessToken, DUMMY_HASH, hashPassword, needsRehash, readAccessToken, verifyDummyPassword, verifyPassword } from "../src/core/security.js";
 
 const settings = { SECRET_KEY: "x".repeat(32), ACCESS_TOKEN_EXPIRE_MINUTES: 30 };
 
@@ -12,6 +12,10 @@ describe("password hashing", () => {
     expect(await verifyPassword(hashed, "wrong horse")).toBe(false);
     expect(needsRehash(hashed)).toBe(false);
     expect(needsRehash("$argon2id$v=19$m=4096,t=3,p=1$c2FsdA$aGFzaA")).toBe(true);
+  });
+
+  it("keeps the dummy hash for unknown emails made with the current parameters, so both cost the same", () => {
+    expect(needsRehash(DUMMY_HASH)).toBe(false);
   });
 
   it("treats a malformed stored hash as a failed login, and the dummy check always fails", async () => {

@@ -38,12 +38,15 @@ export function needsRehash(hashedPassword: string): boolean {
 /**
  * Verified instead of a real hash when the email is unknown (HARDENING.md
  * D4), so that an unknown email costs what a wrong password costs and
- * response times do not tell which emails have accounts. Computed once, lazily.
+ * response times do not tell which emails have accounts. A constant made
+ * with PASSWORD_HASH_OPTIONS (a test keeps the two in step), so that even
+ * the first unknown email after a restart pays no extra hashing.
  */
-let dummyHash: Promise<string> | undefined;
-export function verifyDummyPassword(password: string): Promise<boolean> {
-  dummyHash ??= hashPassword("dummy password that matches no account");
-  return dummyHash.then((dummy) => verifyPassword(dummy, password)).then(() => false);
+export const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$ATVb7E+tqZvksjVUmjOqrA$aMETN5oXbJeI1HNiLUBHV0h4sOGK4+cpHuHVkzL3KNA";
+
+export async function verifyDummyPassword(password: string): Promise<false> {
+  await verifyPassword(DUMMY_HASH, password);
+  return false;
 }
 
 /** HS256 only: jose would otherwise accept whichever HMAC algorithm a token names (HARDENING.md D2). */
