@@ -28,6 +28,11 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
     await npm(project!, ["run", "build"]);
   });
 
+  it("refuses to start in production without a SECRET_KEY: exit 1 and a message naming it", { timeout: 30_000 }, async () => {
+    await expect(startServer(project!, { NODE_ENV: "production", SECRET_KEY: undefined })).rejects.toThrow(/exited with 1:[\s\S]*SECRET_KEY: required when NODE_ENV=production/);
+    expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+  });
+
   it("writes openapi.json without starting a server or touching ./.data", { timeout: 60_000 }, async () => {
     await npm(project!, ["run", "openapi"]);
     expect(existsSync(path.join(project!.dir, "openapi.json"))).toBe(true);

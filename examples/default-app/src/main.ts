@@ -33,12 +33,15 @@ export interface BuildAppOptions {
  * first superuser; the database closes last on shutdown.
  */
 export function buildApp(settings: Settings = loadSettings(), options: BuildAppOptions = {}) {
-  const logger = createLogger({ level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === "development" });
+  // Human log lines while developing; JSON lines (one per event, secrets redacted) in production and tests.
+  const logger = createLogger({ level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === undefined || settings.NODE_ENV === "development" });
   const origins = settings.CORS_ORIGINS.includes("*") ? "*" : settings.CORS_ORIGINS;
   const app = createApp({
     title: pkg.name,
     version: pkg.version,
     logger,
+    // 500 bodies carry the error and its stack only when NODE_ENV=development is set explicitly.
+    debug: settings.NODE_ENV === "development",
     // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).
     websocket: { origins: origins.length === 0 ? "same-origin" : origins },
   });

@@ -29,7 +29,8 @@ const origin = z.string().regex(/^(\*|[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+)$/i, "an 
  * variable names, so the schema is also the list .env.example documents.
  */
 export const SettingsSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Left unset rather than defaulted: stack traces in 500s need NODE_ENV=development said out loud (HARDENING.md D6).
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.int().min(0).max(65_535).default(8000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -65,7 +66,7 @@ export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const { warn = (message: string) => process.stderr.write(`${message}\n`), ...settingsOptions } = options;
   const parsed = defineSettings(SettingsSchema, settingsOptions);
   if (parsed.SECRET_KEY !== undefined && parsed.SECRET_KEY !== "") return { ...parsed, SECRET_KEY: parsed.SECRET_KEY };
-  if (parsed.NODE_ENV === "development") {
+  if (parsed.NODE_ENV !== "test") {
     warn("warning: SECRET_KEY is not set; using a random key for this process, so tokens stop working on restart");
   }
   return { ...parsed, SECRET_KEY: randomBytes(MIN_SECRET_BYTES).toString("hex") };
