@@ -161,6 +161,7 @@ export const DEFAULT_PROJECT_FILES = [
   "src/core/pglite-lock.ts",
   "src/core/redis.ts",
   "src/core/security.ts",
+  "src/core/text.ts",
   "src/core/transaction.ts",
   "src/domains/auth/router.ts",
   "src/domains/auth/schemas.ts",

@@ -27,7 +27,12 @@ describe("POST /api/v1/auth/token", () => {
 
   it("answers 401 Incorrect email or password, alike for a wrong password and an unknown email", async () => {
     const { user } = await createUser(app);
-    for (const form of [{ username: user.email, password: "wrong password" }, { username: "nobody@example.com", password: "wrong password" }]) {
+    const attempts = [
+      { username: user.email, password: "wrong password" },
+      { username: "nobody@example.com", password: "wrong password" },
+      { username: "nul\u0000@example.com", password: "wrong password" },
+    ];
+    for (const form of attempts) {
       const response = await client.post("/api/v1/auth/token", { form });
       expect(response.status).toBe(401);
       expect(response.json()).toEqual({ detail: "Incorrect email or password" });

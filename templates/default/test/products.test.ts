@@ -46,6 +46,14 @@ describe("products: writes need a bearer token", () => {
     expect(locs).toEqual(expect.arrayContaining(["body.name", "body.price"]));
   });
 
+  it("answers 422, not a database error, for a name with a NUL character and a price beyond numeric(12, 2)", async () => {
+    const owner = await createUser(app);
+    const response = await client.post("/api/v1/products", { headers: owner.headers, json: { name: "a\u0000b", price: 1e20 } });
+    expect(response.status).toBe(422);
+    const locs = response.json<{ detail: { loc: string[] }[] }>().detail.map((d) => d.loc.join("."));
+    expect(locs).toEqual(expect.arrayContaining(["body.name", "body.price"]));
+  });
+
   it("lets the owner update and delete, answering 204 with an empty body", async () => {
     const owner = await createUser(app);
     const product = await createProduct(owner.headers);

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { storableText } from "../../core/text.js";
 
 // Bounded so that hashing cost stays predictable (HARDENING.md D3: 8-128).
 const Password = z.string().min(8).max(128);
-const FullName = z.string().min(1).max(200);
+const FullName = storableText({ min: 1, max: 200 });
 
 export const UserCreate = z.object({
   email: z.email().max(320),

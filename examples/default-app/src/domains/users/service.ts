@@ -24,6 +24,8 @@ export class UserService {
   }
 
   async getByEmail(email: string): Promise<User | undefined> {
+    // The login form's username is any string; PostgreSQL would answer NUL with an error (a 500), and no stored email has one.
+    if (email.includes("\u0000")) return undefined;
     const [user] = await this.db.select().from(users).where(eq(users.email, normaliseEmail(email)));
     return user;
   }

@@ -1,18 +1,19 @@
 import { z } from "zod";
+import { storableText } from "../../core/text.js";
 
 // Up to 10 digits before the point: what numeric(12, 2) stores.
 const Price = z.number().min(0).max(9_999_999_999.99);
 
 export const ProductCreate = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(10_000).nullish(),
+  name: storableText({ min: 1, max: 200 }),
+  description: storableText({ max: 10_000 }).nullish(),
   price: Price,
 }).meta({ id: "ProductCreate" });
 
 /** Every field optional: PUT changes what it names. */
 export const ProductUpdate = z.object({
-  name: z.string().min(1).max(200).optional(),
-  description: z.string().max(10_000).nullish(),
+  name: storableText({ min: 1, max: 200 }).optional(),
+  description: storableText({ max: 10_000 }).nullish(),
   price: Price.optional(),
 }).meta({ id: "ProductUpdate" });
 
