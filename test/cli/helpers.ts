@@ -189,6 +189,7 @@ export const DEFAULT_PROJECT_FILES = [
   "test/products.test.ts",
   "test/redis.test.ts",
   "test/security.test.ts",
+  "test/startup.test.ts",
   "test/superuser.test.ts",
   "test/support/app.ts",
   "test/support/database.ts",
