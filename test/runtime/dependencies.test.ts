@@ -207,6 +207,20 @@ describe("dependency overrides", () => {
     expect((await client.get("/which")).json()).toBe("production-db");
   });
 
+  it("apply overrides set before the routes were registered, and follow later changes", async () => {
+    const { app, client } = setup();
+    const getSettings = () => ({ name: "default" });
+    app.dependencyOverrides.set(getSettings, () => ({ name: "configured" }));
+    const getGreeting = depends({ settings: getSettings }, ({ deps }) => `hello ${deps.settings.name}`);
+    app.get("/greet", { deps: { greeting: getGreeting } }, ({ deps }) => deps.greeting);
+    expect((await client.get("/greet")).json()).toBe("hello configured");
+    expect((await client.get("/greet")).json()).toBe("hello configured");
+    app.dependencyOverrides.set(getSettings, () => ({ name: "changed" }));
+    expect((await client.get("/greet")).json()).toBe("hello changed");
+    app.dependencyOverrides.clear();
+    expect((await client.get("/greet")).json()).toBe("hello default");
+  });
+
   it("keep per-request caching when overridden", async () => {
     const { app, client } = setup();
     let count = 0;

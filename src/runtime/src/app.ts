@@ -4,7 +4,8 @@ import express, { type Express } from "express";
 import FindMyWay from "find-my-way";
 import { runBackgroundTasks } from "./background.js";
 import type { DependencyFn } from "./deps/define.js";
-import { runTeardowns, type DependencyOverrides, type SolveScope } from "./deps/solve.js";
+import { DependencyOverrides } from "./deps/overrides.js";
+import { runTeardowns, type SolveScope } from "./deps/solve.js";
 import { TrellisConfigError } from "./errors/config-error.js";
 import { ExceptionHandlers, type ErrorClass, type ExceptionHandler } from "./errors/handlers.js";
 import { HTTPException } from "./errors/http-exception.js";
@@ -92,7 +93,7 @@ export class App implements PipelineHost {
   readonly debug: boolean;
   readonly timeouts: Readonly<Required<ServerTimeouts>>;
   /** Replace any dependency, typically in tests: `app.dependencyOverrides.set(getDb, () => testDb)`. */
-  readonly dependencyOverrides: DependencyOverrides = new Map();
+  readonly dependencyOverrides = new DependencyOverrides();
   readonly #routes: CompiledRoute[] = [];
   readonly #router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
   readonly #handlers = new ExceptionHandlers();

@@ -7,7 +7,8 @@ import type { Request } from "./http/request.js";
 import { Response } from "./http/response.js";
 import { ResponseState } from "./http/response-state.js";
 import { mergeHeaders, sendRaw } from "./http/send.js";
-import type { CompiledRoute } from "./route/compile.js";
+import { replanDependencies, type CompiledRoute } from "./route/compile.js";
+import { planIsCurrent } from "./deps/analyse.js";
 import type { RawValues } from "./route/string-fields.js";
 import type { HandlerContext, RouteOptions } from "./route/types.js";
 import type { ValidationDetail } from "./validation/detail.js";
@@ -60,7 +61,8 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
 
     let deps: Record<string, unknown> | Promise<Record<string, unknown>> = NO_DEPS;
     if (route.deps.nodes.length > 0) {
-      deps = solveDependencies(route.deps, scope, host.dependencyOverrides);
+      const plan = planIsCurrent(route.deps, host.dependencyOverrides) ? route.deps : replanDependencies(route, host.dependencyOverrides);
+      deps = solveDependencies(plan, scope, host.dependencyOverrides);
       if (deps instanceof Promise) deps = await deps;
     }
 

@@ -21,11 +21,28 @@ export interface DepPlan {
   /** Side-effect dependencies (route and router `dependencies`), in order. */
   unnamed: number[];
   security: SecurityInfo[];
+  /** The overrides version this plan was made for; undefined: made without overrides. */
+  overridesVersion: number | undefined;
 }
 
-export const EMPTY_PLAN: DepPlan = Object.freeze({ nodes: [], named: [], unnamed: [], security: [] }) as DepPlan;
+export const EMPTY_PLAN: DepPlan = Object.freeze({ nodes: [], named: [], unnamed: [], security: [], overridesVersion: undefined }) as DepPlan;
 
-export function analyseDependencies(named: DepMap | undefined, unnamed: readonly DependencyFn[] = []): DepPlan {
+/** Whether `plan` still reflects the current overrides. */
+export function planIsCurrent(plan: DepPlan, overrides: OverrideSource & { size: number }): boolean {
+  return plan.overridesVersion === undefined ? overrides.size === 0 : plan.overridesVersion === overrides.version;
+}
+
+export interface OverrideSource {
+  get(original: DependencyFn): DependencyFn | undefined;
+  readonly version: number;
+}
+
+/**
+ * Flattens a route's dependency graph. With `overrides`, each dependency is
+ * replaced by its override (which may have dependencies of its own) while
+ * identity, caching and cycle checks stay keyed by the original.
+ */
+export function analyseDependencies(named: DepMap | undefined, unnamed: readonly DependencyFn[] = [], overrides?: OverrideSource): DepPlan {
   if ((!named || Object.keys(named).length === 0) && unnamed.length === 0) return EMPTY_PLAN;
   const nodes: DepNode[] = [];
   const indexOf = new Map<DependencyFn, number>();
@@ -36,8 +53,11 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
     if (typeof fn !== "function") {
       throw new TrellisConfigError("TRELLIS_E_NOT_A_DEPENDENCY", `Dependency ${trail.join(" -> ")} is ${fn === null ? "null" : typeof fn}, not a function`);
     }
-    const dep = fn as DependencyFn;
-    const meta = dependencyMeta(dep);
+    const original = fn as DependencyFn;
+    const replacement = overrides?.get(original);
+    const dep = original;
+    const effective = replacement ?? original;
+    const meta = dependencyMeta(effective);
     const known = meta.cache ? indexOf.get(dep) : undefined;
     if (known !== undefined) return known;
     if (visiting.has(dep)) {
@@ -48,7 +68,7 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
     for (const key of Object.keys(meta.deps)) children.push([key, visit(meta.deps[key], [...trail, key])]);
     visiting.delete(dep);
     if (meta.security && !security.some((s) => s.name === meta.security?.name)) security.push(meta.security);
-    nodes.push({ fn: dep, scope: meta.scope, children });
+    nodes.push({ fn: effective, scope: meta.scope, children });
     const index = nodes.length - 1;
     if (meta.cache) indexOf.set(dep, index);
     return index;
@@ -56,5 +76,5 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
 
   const unnamedIdx = unnamed.map((fn, i) => visit(fn, [`dependencies[${i}]`]));
   const namedIdx: [string, number][] = Object.keys(named ?? {}).map((key) => [key, visit(named?.[key], [key])]);
-  return { nodes, named: namedIdx, unnamed: unnamedIdx, security };
+  return { nodes, named: namedIdx, unnamed: unnamedIdx, security, overridesVersion: overrides?.version };
 }

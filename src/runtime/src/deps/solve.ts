@@ -1,10 +1,11 @@
 import type { BackgroundTasks } from "../background.js";
 import type { Request } from "../http/request.js";
 import type { ResponseState } from "../http/response-state.js";
-import type { DepPlan } from "./analyse.js";
+import { planIsCurrent, type DepPlan } from "./analyse.js";
 import { dependencyMeta, type DependencyContext, type DependencyFn, type DependencyScope } from "./define.js";
 
-export type DependencyOverrides = Map<DependencyFn, DependencyFn>;
+export { DependencyOverrides } from "./overrides.js";
+import type { DependencyOverrides } from "./overrides.js";
 
 /** A generator dependency waiting for its cleanup. */
 export interface Teardown {
@@ -63,7 +64,8 @@ function named(plan: DepPlan, values: unknown[]): Record<string, unknown> {
  * promise; the first promise or generator switches to the async path.
  */
 export function solveDependencies(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Record<string, unknown> | Promise<Record<string, unknown>> {
-  if (overrides.size > 0) return solveWithOverrides(plan, scope, overrides);
+  // A plan made before the overrides changed: walk the graph (tests, and WebSocket routes after a change).
+  if (!planIsCurrent(plan, overrides)) return solveWithOverrides(plan, scope, overrides);
   const values: unknown[] = new Array(plan.nodes.length);
   for (let i = 0; i < plan.nodes.length; i++) {
     const node = plan.nodes[i]!;
@@ -91,7 +93,7 @@ async function solveRest(plan: DepPlan, scope: SolveScope, values: unknown[], fr
 /**
  * Tests replace dependencies after routes were registered, and a replacement
  * may have dependencies of its own, so this path walks the graph at request
- * time. Production apps have no overrides and never take it.
+ * time. HTTP routes re-plan after a change (see planFor) and do not take it.
  */
 async function solveWithOverrides(plan: DepPlan, scope: SolveScope, overrides: DependencyOverrides): Promise<Record<string, unknown>> {
   const cache = new Map<DependencyFn, Promise<unknown>>();

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { analyseDependencies, type DepPlan } from "../deps/analyse.js";
-import type { DependencyFn } from "../deps/define.js";
+import { analyseDependencies, type DepPlan, type OverrideSource } from "../deps/analyse.js";
+import type { DependencyFn, DepMap } from "../deps/define.js";
 import { TrellisConfigError } from "../errors/config-error.js";
 import { ResponseValidationError } from "../errors/validation-error.js";
 import { parseOrIssues } from "../validation/parse.js";
@@ -9,6 +9,17 @@ import { compileBodyDecoder, compileBodyValidator, type BodyDecoder, type BodyVa
 import { parsePath } from "./path.js";
 import { compileFieldsParser, type FieldsParser } from "./string-fields.js";
 import type { BodyEncoding, Handler, HttpMethod, ObjectSchema, RouteOptions } from "./types.js";
+
+/**
+ * Re-analyses a route's dependencies with the current overrides (once per
+ * change of `app.dependencyOverrides`), keeping the security schemes of the
+ * route as written, which is what OpenAPI documents.
+ */
+export function replanDependencies(route: CompiledRoute, overrides: OverrideSource & { size: number }): DepPlan {
+  const plan = analyseDependencies(route.depSources.named, route.depSources.unnamed, overrides.size > 0 ? overrides : undefined);
+  route.deps = { ...plan, security: route.deps.security };
+  return route.deps;
+}
 
 /**
  * Everything a request needs, worked out once at registration (FastAPI's
@@ -34,6 +45,8 @@ export interface CompiledRoute {
   validateBody: BodyValidator | undefined;
   bodyEncodings: readonly BodyEncoding[];
   deps: DepPlan;
+  /** What `deps` was analysed from, to re-plan when dependency overrides change. */
+  depSources: { named: DepMap | undefined; unnamed: readonly DependencyFn[] };
   /** Turns the handler's return value into the response body; null for no body. */
   serialize: (value: unknown) => string | null;
 }
@@ -118,6 +131,7 @@ export function compileRoute(input: CompileInput): CompiledRoute {
   assertRateLimit(label, options.rateLimit);
 
   const encodings = options.bodyEncodings ?? ["json"];
+  const unnamed = [...input.dependencies, ...(options.dependencies ?? [])];
   return {
     method,
     pattern: parsed.pattern,
@@ -134,7 +148,8 @@ export function compileRoute(input: CompileInput): CompiledRoute {
     decodeBody: options.body ? compileBodyDecoder(encodings) : undefined,
     validateBody: options.body ? compileBodyValidator(options.body, encodings) : undefined,
     bodyEncodings: encodings,
-    deps: analyseDependencies(options.deps, [...input.dependencies, ...(options.dependencies ?? [])]),
+    deps: analyseDependencies(options.deps, unnamed),
+    depSources: { named: options.deps, unnamed },
     serialize: compileSerializer(status, options.response, label),
   };
 }
