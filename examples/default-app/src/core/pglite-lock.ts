@@ -43,7 +43,7 @@ export function acquireDataDirLock(lockPath: string, dataDir: string): () => voi
     const owner = readOwner(lockPath);
     if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
       throw new DataDirLockedError(
-        `${dataDir} is in use by process ${owner} (lock file ${lockPath}). PGlite allows one process per data directory: stop that process, or set DATABASE_URL=memory:// for a throwaway database.`,
+        `${dataDir} is in use by process ${owner} (lock file ${lockPath}). PGlite allows one process per data directory: stop that process, or set DATABASE_URL=memory:// for a throwaway database. If that pid now belongs to an unrelated process, delete the lock file.`,
       );
     }
     // Stale (its owner died without cleaning up) or our own: replace it.
