@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { registerRouter } from "../../../src/generator/ast/register-router.js";
+import { unregisterRouter } from "../../../src/generator/ast/unregister-router.js";
+
+const orders = { routerName: "ordersRouter", importPath: "./domains/orders/router.js" };
+
+const before = `import { createApp } from "@trellis/runtime";
+import { authRouter } from "./domains/auth/router.js";
+import { productsRouter } from "./domains/products/router.js";
+import { usersRouter } from "./domains/users/router.js";
+
+// The user's comment stays.
+export function buildApp() {
+  const app = createApp({ title: "x" }); // trailing comment
+  app.include(usersRouter);
+  app.include(authRouter);
+  app.include(productsRouter);
+  app.include(createChatRouter(chat));
+  return app;
+}
+`;
+
+const after = `import { createApp } from "@trellis/runtime";
+import { authRouter } from "./domains/auth/router.js";
+import { ordersRouter } from "./domains/orders/router.js";
+import { productsRouter } from "./domains/products/router.js";
+import { usersRouter } from "./domains/users/router.js";
+
+// The user's comment stays.
+export function buildApp() {
+  const app = createApp({ title: "x" }); // trailing comment
+  app.include(usersRouter);
+  app.include(authRouter);
+  app.include(productsRouter);
+  app.include(ordersRouter);
+  app.include(createChatRouter(chat));
+  return app;
+}
+`;
+
+describe("registerRouter", () => {
+  it("adds the import in sorted place and the include after the last router include, touching nothing else", () => {
+    expect(registerRouter(before, orders)).toBe(after);
+  });
+
+  it("returns the source unchanged when the router is already registered", () => {
+    expect(registerRouter(after, orders)).toBe(after);
+  });
+
+  it("follows the file's quotes, semicolons, indentation and receiver name", () => {
+    const source = "import { a } from './domains/a/router.js'\n\nfunction build() {\n    const server = make()\n    server.include(a)\n}\n";
+    expect(registerRouter(source, { routerName: "zRouter", importPath: "./domains/z/router.js" })).toBe(
+      "import { a } from './domains/a/router.js'\nimport { zRouter } from './domains/z/router.js'\n\nfunction build() {\n    const server = make()\n    server.include(a)\n    server.include(zRouter)\n}\n",
+    );
+  });
+
+  it("keeps CRLF line endings", () => {
+    const source = 'import { a } from "./domains/a/router.js";\r\napp.include(a);\r\n';
+    expect(registerRouter(source, orders)).toBe('import { a } from "./domains/a/router.js";\r\nimport { ordersRouter } from "./domains/orders/router.js";\r\napp.include(a);\r\napp.include(ordersRouter);\r\n');
+  });
+
+  it("refuses a restructured main.ts, saying what it looked for and printing the two lines to add", () => {
+    const restructured = 'import { createApp } from "@trellis/runtime";\nexport const app = createApp({ routers: [usersRouter] });\n';
+    expect(() => registerRouter(restructured, orders)).toThrow(expect.objectContaining({
+      code: "TRELLIS_E_NO_APP",
+      message: expect.stringContaining("app.include(someRouter)"),
+      hint: expect.stringContaining('import { ordersRouter } from "./domains/orders/router.js";\n  app.include(ordersRouter);'),
+    }));
+  });
+});
+
+describe("unregisterRouter", () => {
+  it("removes exactly what registerRouter added", () => {
+    expect(unregisterRouter(after, orders)).toBe(before);
+  });
+
+  it("gives back the created project's main.ts byte for byte after register then unregister", () => {
+    const main = readFileSync(new URL("../../../templates/default/src/main.ts", import.meta.url), "utf8");
+    const registered = registerRouter(main, orders);
+    expect(registered).not.toBe(main);
+    expect(registered).toContain("  app.include(productsRouter);\n  app.include(ordersRouter);\n");
+    expect(unregisterRouter(registered, orders)).toBe(main);
+    const items = { routerName: "orderItemsRouter", importPath: "./domains/order-items/router.js" };
+    expect(unregisterRouter(unregisterRouter(registerRouter(registered, items), orders), items)).toBe(main);
+  });
+
+  it("returns the source unchanged when the router is not registered", () => {
+    expect(unregisterRouter(before, orders)).toBe(before);
+  });
+
+  it("keeps other names the user imports from the same file", () => {
+    const source = 'import { ordersRouter, helper } from "./domains/orders/router.js";\napp.include(ordersRouter);\nhelper();\n';
+    expect(unregisterRouter(source, orders)).toBe('import { helper } from "./domains/orders/router.js";\nhelper();\n');
+  });
+});
