@@ -81,7 +81,7 @@ function buildProgram(invocation: Invocation, context: CommandContext): Command 
     .addHelpText("after", examples(['trellis generate domain orders --fields "title:string total:number paid:boolean:optional"', "trellis generate domain orders --dry-run"]))
     .action(async (name: string, rawFlags: Record<string, unknown>) => {
       const { generateDomainCommand } = await import("./commands/generate-domain.js");
-      await generateDomainCommand(name, rawFlags);
+      await generateDomainCommand(name, rawFlags, context);
     });
 
   const remove = program.command("remove").description("remove generated code from a project")
@@ -90,7 +90,7 @@ function buildProgram(invocation: Invocation, context: CommandContext): Command 
     .addHelpText("after", examples(["trellis remove domain orders --dry-run", "trellis remove domain orders"]))
     .action(async (name: string, rawFlags: Record<string, unknown>) => {
       const { removeDomainCommand } = await import("./commands/remove-domain.js");
-      await removeDomainCommand(name, rawFlags);
+      await removeDomainCommand(name, rawFlags, context);
     });
   return program;
 }

@@ -49,6 +49,7 @@ export const GENERATE_DOMAIN_FLAGS = {
 
 export const REMOVE_DOMAIN_FLAGS = {
   dryRun: { flags: "--dry-run", description: "print what would be removed, remove nothing", schema: z._default(z.boolean(), false) },
+  force: { flags: "--force", description: "remove the domain even if its files were changed since generation", schema: z._default(z.boolean(), false) },
 } as const satisfies Record<string, FlagSpec>;
 
 type Shape<T extends Record<string, FlagSpec>> = { [K in keyof T]: T[K]["schema"] };
