@@ -1,0 +1,78 @@
+/**
+ * SLOW, NETWORK: `trellis generate domain` in an installed project (the
+ * default variant): drizzle-kit writes the migration, the project's own
+ * typecheck and tests (old and new) pass, the built server serves the new
+ * domain's CRUD over HTTP, and remove takes it all back out of main.ts.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, runCli } from "../cli/helpers.js";
+import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
+
+const FIELDS = "title:string total:number paid:boolean:optional status:enum(draft|sent)";
+let project: Project | undefined;
+let mainBefore = "";
+afterAll(() => project?.cleanup());
+
+const trellis = (args: string[]) => runCli(args, { cwd: project!.dir });
+
+describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an installed project", () => {
+  beforeAll(async () => {
+    assertBuilt();
+    project = await renderProject("orders-api", "pglite");
+    await install(project);
+    mainBefore = readFileSync(path.join(project.dir, "src", "main.ts"), "utf8");
+  }, 240_000);
+
+  it("generates orders with a drizzle-kit migration, and the project's typecheck and tests (old and new) pass", { timeout: 240_000 }, async () => {
+    const result = await trellis(["generate", "domain", "orders", "--fields", FIELDS]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Wrote the migration for table orders");
+    const migration = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_add_orders.sql"));
+    expect(migration).toBeDefined();
+    expect(readFileSync(path.join(project!.dir, "drizzle", migration!), "utf8")).toContain('CREATE TABLE "orders"');
+
+    await npm(project!, ["run", "typecheck"]);
+    const tests = await npm(project!, ["test"]);
+    expect(tests).toMatch(/test\/orders\.test\.ts \(7 tests\)/);
+    expect(tests).toMatch(/test\/products\.test\.ts/);
+    expect(tests).not.toMatch(/\d+ failed/);
+  });
+
+  it("serves the new domain's CRUD over HTTP from the built server", { timeout: 120_000 }, async () => {
+    await npm(project!, ["run", "build"]);
+    const server = await startServer(project!, { DATABASE_URL: "memory://" });
+    try {
+      const json = { "content-type": "application/json" };
+      expect((await fetch(`${server.url}/api/v1/users`, { method: "POST", headers: json, body: JSON.stringify({ email: "o@example.com", password: "correct horse battery" }) })).status).toBe(201);
+      const login = await fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: json, body: JSON.stringify({ username: "o@example.com", password: "correct horse battery" }) });
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      const auth = { ...json, authorization: `Bearer ${token}` };
+      const created = await fetch(`${server.url}/api/v1/orders`, { method: "POST", headers: auth, body: JSON.stringify({ title: "First", total: 9.5, status: "draft" }) });
+      expect(created.status).toBe(201);
+      const order = (await created.json()) as { id: number; paid: boolean | null };
+      expect(order.paid).toBeNull();
+      expect(await (await fetch(`${server.url}/api/v1/orders/${order.id}`)).json()).toMatchObject({ title: "First", total: 9.5, status: "draft" });
+      const updated = await fetch(`${server.url}/api/v1/orders/${order.id}`, { method: "PUT", headers: auth, body: JSON.stringify({ status: "sent", paid: true }) });
+      expect(await updated.json()).toMatchObject({ status: "sent", paid: true });
+      expect(((await (await fetch(`${server.url}/api/v1/orders`)).json()) as unknown[]).length).toBe(1);
+      expect((await fetch(`${server.url}/api/v1/orders/${order.id}`, { method: "DELETE", headers: auth })).status).toBe(204);
+      expect((await fetch(`${server.url}/api/v1/orders/${order.id}`)).status).toBe(404);
+      const refused = await fetch(`${server.url}/api/v1/orders`, { method: "POST", headers: auth, body: JSON.stringify({ title: "x", total: 1, status: "lost" }) });
+      expect(refused.status).toBe(422);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("remove takes the domain out again: main.ts byte-identical, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
+    const result = await trellis(["remove", "domain", "orders"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBefore);
+    expect(existsSync(path.join(project!.dir, "src", "domains", "orders"))).toBe(false);
+    const drop = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_drop_orders.sql"));
+    expect(readFileSync(path.join(project!.dir, "drizzle", drop!), "utf8")).toContain('DROP TABLE "orders"');
+    await npm(project!, ["run", "typecheck"]);
+  });
+});
