@@ -118,7 +118,7 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
   });
 });
 
-describe("help, version and the commands still to come", () => {
+describe("help, version, and generate/remove outside a project", () => {
   it("prints help with examples for trellis, create and every subcommand", async () => {
     const cwd = sandbox();
     for (const args of [["--help"], ["create", "--help"], ["generate", "--help"], ["generate", "domain", "--help"], ["remove", "--help"], ["remove", "domain", "--help"]]) {
@@ -145,12 +145,12 @@ describe("help, version and the commands still to come", () => {
     expect(result.code).toBe(0);
   });
 
-  it("answers generate domain and remove domain with exit 1 and one line saying they are not implemented yet", async () => {
+  it("answers generate domain and remove domain outside a project with exit 1 and one line saying there is no project", async () => {
     const cwd = sandbox();
     for (const args of [["generate", "domain", "orders"], ["remove", "domain", "orders"]]) {
       const result = await runCli(args, { cwd });
       expect(result.code).toBe(1);
-      expect(result.stderr.split("\n")[0]).toMatch(/^error: .*not implemented yet$/);
+      expect(result.stderr.split("\n")[0]).toMatch(/^error: no trellis project here/);
     }
   });
 });
