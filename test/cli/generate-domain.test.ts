@@ -169,7 +169,13 @@ describe("atomicity", () => {
     const before = await treeHash(project);
     let pid = 0;
     const running = runCli(["generate", "domain", "orders"], { cwd: project, env: { TRELLIS_FAULT_WRITE_DELAY_MS: "100" }, detached: true, onSpawn: (p) => (pid = p) });
-    await new Promise((resolve) => setTimeout(resolve, 600 + Math.random() * 600));
+    // The lock appears once the CLI is running its command (signal handlers installed), before staging starts.
+    const lock = path.join(project, ".trellis.lock");
+    for (let waited = 0; !existsSync(lock); waited += 5) {
+      if (waited > 20_000) throw new Error("the CLI never took the lock");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 800));
     process.kill(-pid, "SIGINT");
     const result = await running;
     expect(result.code, result.stderr).toBe(130);
