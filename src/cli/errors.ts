@@ -15,7 +15,6 @@ export const CLI_ERRORS = {
   TRELLIS_E_TEMPLATE: { exitCode: 1, hint: "This is a bug in the template; please report it with the message above." },
   TRELLIS_E_WRITE_FAILED: { exitCode: 1, hint: "Free some disk space or fix the permissions of the parent directory; nothing was written." },
   TRELLIS_E_INSTALL_FAILED: { exitCode: 1, hint: "The project is in place; install its dependencies by hand." },
-  TRELLIS_E_NOT_IMPLEMENTED: { exitCode: 1, hint: "This command is planned; follow the trellis README for its status." },
   TRELLIS_E_RESERVED_WORD: { exitCode: 1, hint: "Choose another name, e.g. with a prefix: shop-orders." },
   TRELLIS_E_INVALID_FIELDS: { exitCode: 1, hint: 'Write fields as "<name>:<type>[:optional] ...", e.g. --fields "title:string total:number paid:boolean:optional status:enum(draft|sent)".' },
   TRELLIS_E_NOT_A_PROJECT: { exitCode: 1, hint: "Run the command inside a project made by `trellis create` (a directory with package.json and src/main.ts)." },

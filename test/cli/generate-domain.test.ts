@@ -195,7 +195,7 @@ describe("concurrency", () => {
       for (const [result, router] of [[a, "alphasRouter"], [b, "betasRouter"]] as const) {
         if (result.code === 0) expect(source).toContain(`app.include(${router});`);
         else {
-          expect(result.stderr).toMatch(/another trellis command .* is changing this project/);
+          expect(result.stderr).toMatch(/another trellis command (\(pid \d+\) )?is changing this project/);
           expect(source).not.toContain(router);
         }
       }
