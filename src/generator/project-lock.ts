@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { TrellisError } from "../cli/errors.js";
 import { errorCode } from "./fs-errors.js";
@@ -12,6 +12,16 @@ function alive(pid: number): boolean {
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return errorCode(error) === "EPERM";
+  }
+}
+
+const EMPTY_LOCK_GRACE_MS = 5_000;
+
+function emptyForLong(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > EMPTY_LOCK_GRACE_MS;
+  } catch {
+    return true;
   }
 }
 
@@ -43,8 +53,9 @@ export function acquireProjectLock(root: string): () => void {
       // Released between our attempt and this read: try again.
       continue;
     }
-    // A lock being written has no pid yet; treat it as held.
-    if (Number.isNaN(pid) || alive(pid)) {
+    // A lock being written has no pid yet: held, unless it stayed empty long enough to be a crash's leftover.
+    const emptyAndFresh = Number.isNaN(pid) && !emptyForLong(file);
+    if (emptyAndFresh || (!Number.isNaN(pid) && alive(pid))) {
       throw new TrellisError("TRELLIS_E_LOCKED", `another trellis command${Number.isNaN(pid) ? "" : ` (pid ${pid})`} is changing this project (${LOCK_FILE}); nothing was changed`);
     }
     try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -62,5 +62,15 @@ describe("acquireProjectLock", () => {
     const release = acquireProjectLock(root);
     expect(readFileSync(path.join(root, LOCK_FILE), "utf8")).toBe(`${process.pid}\n`);
     release();
+  });
+
+  it("treats an empty lock as being written, and takes it over once it has stayed empty for seconds", () => {
+    const root = project();
+    const file = path.join(root, LOCK_FILE);
+    writeFileSync(file, "");
+    expect(() => acquireProjectLock(root)).toThrow(expect.objectContaining({ code: "TRELLIS_E_LOCKED" }));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(file, past, past);
+    acquireProjectLock(root)();
   });
 });
