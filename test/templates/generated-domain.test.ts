@@ -11,6 +11,8 @@ import { assertBuilt, runCli } from "../cli/helpers.js";
 import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
 
 const FIELDS = "title:string total:number paid:boolean:optional status:enum(draft|sent)";
+// The other field types, in a second domain whose generated tests run beside the first one's.
+const EVERY_OTHER_TYPE = "body:text qty:int due:date at:datetime ref:uuid mail:email note:string:optional starts:datetime:optional";
 let project: Project | undefined;
 let mainBefore = "";
 afterAll(() => project?.cleanup());
@@ -25,9 +27,11 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     mainBefore = readFileSync(path.join(project.dir, "src", "main.ts"), "utf8");
   }, 240_000);
 
-  it("generates orders with a drizzle-kit migration, and the project's typecheck and tests (old and new) pass", { timeout: 240_000 }, async () => {
+  it("generates orders (and a domain with every other field type) with drizzle-kit migrations, and the project's typecheck and tests (old and new) pass", { timeout: 240_000 }, async () => {
     const result = await trellis(["generate", "domain", "orders", "--fields", FIELDS]);
     expect(result.code, result.stderr).toBe(0);
+    const events = await trellis(["generate", "domain", "CalendarEvent", "--fields", EVERY_OTHER_TYPE]);
+    expect(events.code, events.stderr).toBe(0);
     expect(result.stdout).toContain("Wrote the migration for table orders");
     const migration = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_add_orders.sql"));
     expect(migration).toBeDefined();
@@ -36,6 +40,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     await npm(project!, ["run", "typecheck"]);
     const tests = await npm(project!, ["test"]);
     expect(tests).toMatch(/test\/orders\.test\.ts \(7 tests\)/);
+    expect(tests).toMatch(/test\/calendar-events\.test\.ts \(7 tests\)/);
     expect(tests).toMatch(/test\/products\.test\.ts/);
     expect(tests).not.toMatch(/\d+ failed/);
   });
@@ -67,8 +72,10 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
   });
 
   it("remove takes the domain out again: main.ts byte-identical, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
-    const result = await trellis(["remove", "domain", "orders"]);
-    expect(result.code, result.stderr).toBe(0);
+    for (const name of ["calendar_events", "orders"]) {
+      const result = await trellis(["remove", "domain", name]);
+      expect(result.code, result.stderr).toBe(0);
+    }
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBefore);
     expect(existsSync(path.join(project!.dir, "src", "domains", "orders"))).toBe(false);
     const drop = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_drop_orders.sql"));
