@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// WebSocket fan-out benchmark (issue 3, Performance (2)): N clients on loopback; one message to
+// the server makes it broadcast to all N. (a) trellis app.ws + ConnectionManager.broadcast,
+// (b) bare ws WebSocketServer with a loop over clients. Never part of `npm test`.
+//
+//   npm ci --prefix bench/.deps            # once: ws for the baseline and the clients
+//   node bench/ws-fanout/run.mjs [--servers trellis,ws,wstext] [--clients 100,1000] [--rounds 3] [--latency-count 200] [--duration 5] [--window 8]
+//
+// Server pinned to CPU 0, the client process to CPU 1; rounds alternate a, b. Reports medians over
+// rounds of: p50/p99 time from send until every client has the message (one broadcast in
+// flight at a time), and sustained broadcasts/s with --window broadcasts in flight.
+import { spawn } from "node:child_process";
+import { request } from "node:http";
+import os from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const { values: opt } = parseArgs({
+  options: {
+    clients: { type: "string", default: "100,1000" },
+    rounds: { type: "string", default: "3" },
+    "latency-count": { type: "string", default: "200" },
+    duration: { type: "string", default: "5" },
+    window: { type: "string", default: "8" },
+    port: { type: "string", default: "3927" },
+    servers: { type: "string", default: "trellis,ws" },
+  },
+});
+const PORT = Number(opt.port);
+const ROUNDS = Math.min(Number(opt.rounds), 20);
+const SERVERS = [
+  { key: "trellis", label: "trellis app.ws + ConnectionManager", args: ["--import", "tsx", join(HERE, "trellis-server.mjs")] },
+  { key: "ws", label: "bare ws, loop over clients", args: [join(HERE, "ws-server.mjs")] },
+  { key: "wstext", label: "bare ws, decoded once, string sent", args: [join(HERE, "ws-server.mjs")], env: { MODE: "text" } },
+].filter((s) => opt.servers.split(",").includes(s.key));
+
+function health() {
+  return new Promise((res) => {
+    const req = request({ host: "127.0.0.1", port: PORT, path: "/health", timeout: 1000, agent: false }, (r) => {
+      r.resume();
+      res(r.statusCode === 200);
+    });
+    req.on("error", () => res(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}
+
+async function run(server, clients) {
+  const child = spawn("taskset", ["-c", "0", process.execPath, ...server.args], { cwd: ROOT, env: { ...process.env, PORT: String(PORT), ...server.env }, stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!(await health())) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${server.key} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const out = await new Promise((res, rej) => {
+      const c = spawn("taskset", ["-c", "1", process.execPath, join(HERE, "clients.mjs")], {
+        env: { ...process.env, PORT: String(PORT), CLIENTS: String(clients), LATENCY_COUNT: opt["latency-count"], DURATION: opt.duration, WINDOW: opt.window },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      let text = "";
+      c.stdout.on("data", (d) => (text += d));
+      c.on("exit", (code) => (code === 0 ? res(JSON.parse(text)) : rej(new Error(`clients exited ${code}`))));
+    });
+    return out;
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const counts = opt.clients.split(",").map(Number).filter((n) => n > 0 && n <= 5000);
+const results = {};
+const loadBefore = os.loadavg();
+for (const n of counts) {
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const server of SERVERS) {
+      const r = await run(server, n);
+      (results[`${server.key}.${n}`] ??= []).push(r);
+      process.stderr.write(`N=${n} round ${round} ${server.key}: p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.broadcastsPerSec)} broadcasts/s\n`);
+    }
+  }
+}
+const loadAfter = os.loadavg();
+console.log(`\n### WebSocket fan-out, ${new Date().toISOString()}`);
+console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; server on CPU 0, all clients in one process on CPU 1; ${ROUNDS} rounds alternating; ${opt["latency-count"]} sequential broadcasts for latency (after 20 warm-up), then ${opt.duration} s with ${opt.window} in flight; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
+console.log("| clients | server | p50 all delivered (ms) | p99 (ms) | broadcasts/s | messages delivered/s |");
+console.log("|---:|---|---:|---:|---:|---:|");
+const med = {};
+for (const n of counts) {
+  for (const s of SERVERS) {
+    const xs = results[`${s.key}.${n}`];
+    const m = { p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), bps: median(xs.map((x) => x.broadcastsPerSec)) };
+    med[`${s.key}.${n}`] = m;
+    console.log(`| ${n} | ${s.label} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ${Math.round(m.bps)} | ${Math.round(m.bps * n)} |`);
+  }
+}
+console.log("\n| clients | trellis/ws p50 latency (target <= 1.2) | trellis/ws p99 | ws/trellis broadcasts/s (target <= 1.2) |");
+console.log("|---:|---:|---:|---:|");
+for (const n of counts) {
+  if (!med[`trellis.${n}`] || !med[`ws.${n}`]) continue;
+  const t = med[`trellis.${n}`];
+  const w = med[`ws.${n}`];
+  console.log(`| ${n} | ${(t.p50 / w.p50).toFixed(2)} | ${(t.p99 / w.p99).toFixed(2)} | ${(w.bps / t.bps).toFixed(2)} |`);
+}
