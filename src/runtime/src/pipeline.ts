@@ -9,6 +9,7 @@ import { ResponseState } from "./http/response-state.js";
 import { mergeHeaders, sendRaw } from "./http/send.js";
 import { replanDependencies, type CompiledRoute } from "./route/compile.js";
 import { planIsCurrent } from "./deps/analyse.js";
+import { collectParsed } from "./route/collect.js";
 import type { RawValues } from "./route/string-fields.js";
 import type { HandlerContext, RouteOptions } from "./route/types.js";
 import type { ValidationDetail } from "./validation/detail.js";
@@ -66,32 +67,12 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
       if (deps instanceof Promise) deps = await deps;
     }
 
-    let errors: ValidationDetail[] | undefined;
-    let params: unknown = request.params;
-    if (route.parseParams) {
-      const r = route.parseParams(request.params as RawValues);
-      if (r.ok) params = r.value;
-      else errors = r.errors;
-    }
-    let query: unknown = NO_DEPS;
-    if (route.parseQuery) {
-      const r = route.parseQuery(request.query as RawValues);
-      if (r.ok) query = r.value;
-      else (errors ??= []).push(...r.errors);
-    }
-    let headers: unknown = NO_DEPS;
-    if (route.parseHeaders) {
-      const r = route.parseHeaders(req.headers as RawValues);
-      if (r.ok) headers = r.value;
-      else (errors ??= []).push(...r.errors);
-    }
-    let body: unknown = undefined;
-    if (route.validateBody) {
-      const r = route.validateBody(rawBody);
-      if (r.ok) body = r.value;
-      else (errors ??= []).push(...r.errors);
-    }
-    if (errors) throw new RequestValidationError(errors);
+    const errors: ValidationDetail[] = [];
+    const params = collectParsed(route.parseParams, request.params as RawValues, request.params, errors);
+    const query = collectParsed(route.parseQuery, request.query as RawValues, NO_DEPS, errors);
+    const headers = collectParsed(route.parseHeaders, req.headers as RawValues, NO_DEPS, errors);
+    const body = collectParsed(route.validateBody, rawBody, undefined, errors);
+    if (errors.length > 0) throw new RequestValidationError(errors);
 
     const ctx = { params, query, headers, body, deps, request, background: scope.background, response: state } as HandlerContext<RouteOptions>;
     let result: unknown = route.handler(ctx);

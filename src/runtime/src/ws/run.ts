@@ -1,4 +1,5 @@
 import { BackgroundTasks } from "../background.js";
+import { collectParsed } from "../route/collect.js";
 import { runTeardowns, solveDependencies, type DependencyOverrides, type SolveScope } from "../deps/solve.js";
 import { HTTPException } from "../errors/http-exception.js";
 import { RequestValidationError } from "../errors/validation-error.js";
@@ -39,20 +40,10 @@ export async function runConnection(host: WebSocketHost, route: CompiledWebSocke
     // 1.
     const deps = route.deps.nodes.length > 0 ? await solveDependencies(route.deps, scope, host.dependencyOverrides) : EMPTY;
     // 2.
-    let errors: ValidationDetail[] | undefined;
-    let params: unknown = request.params;
-    if (route.parseParams) {
-      const r = route.parseParams(request.params as RawValues);
-      if (r.ok) params = r.value;
-      else errors = r.errors;
-    }
-    let query: unknown = EMPTY;
-    if (route.parseQuery) {
-      const r = route.parseQuery(request.query as RawValues);
-      if (r.ok) query = r.value;
-      else (errors ??= []).push(...r.errors);
-    }
-    if (errors) throw new RequestValidationError(errors);
+    const errors: ValidationDetail[] = [];
+    const params = collectParsed(route.parseParams, request.params as RawValues, request.params, errors);
+    const query = collectParsed(route.parseQuery, request.query as RawValues, EMPTY, errors);
+    if (errors.length > 0) throw new RequestValidationError(errors);
     // 3. The peer may have left while dependencies resolved.
     if (!socket.isOpen) return;
     route.options.manager?.connect(socket);
