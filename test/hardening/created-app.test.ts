@@ -6,6 +6,8 @@
  * exactly as before unless the case changes them on purpose. The prototype
  * cases run once more in-process, where pollution is observable.
  */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../cli/helpers.js";
 import { registryAvailable } from "../templates/variant.js";
@@ -15,6 +17,17 @@ import { now, signHs256, unsigned } from "./support/jwt.js";
 import { prepareProject, SECRET_KEY, start, SUPERUSER, type Project, type RunningServer } from "./support/project.js";
 import { runFaultSuite } from "./faults.js";
 import { runWebSocketSuite } from "./websocket.js";
+
+/** The slice of the created app's runtime the in-process cases use (loaded from its node_modules, so typed here). */
+interface InProcessRuntime {
+  silentLogger: unknown;
+  createApp: (options: Record<string, unknown>) => {
+    post: (path: string, options: Record<string, unknown>, handler: (ctx: { body: unknown }) => unknown) => void;
+    put: (path: string, options: Record<string, unknown>, handler: (ctx: { body: unknown }) => unknown) => void;
+    listen: (options: Record<string, unknown>) => Promise<{ url: string }>;
+    close: (options?: { timeout?: number }) => Promise<void>;
+  };
+}
 
 let project: Project | undefined;
 let server: RunningServer | undefined;
@@ -55,7 +68,7 @@ async function snapshot(): Promise<{ users: unknown; products: unknown }> {
 afterAll(async () => {
   await server?.stop();
   project?.cleanup();
-});
+}, 120_000);
 
 describe.skipIf(!registryAvailable)("SLOW, NETWORK: hardening of a created app", () => {
   beforeAll(async () => {
@@ -92,6 +105,45 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: hardening of a created app",
       }
       // The server is still up and answering.
       expect((await api("GET", "/health")).status).toBe(200);
+    });
+
+    it("after the prototype cases the server's Object.prototype is clean: a plain update is not mistaken for a privileged one", async () => {
+      // PUT /users/{id} refuses a normal user whose body has is_superuser: a polluted prototype would make every body have it.
+      const reply = await api("PUT", `/api/v1/users/${ctx.userId}`, { token: ctx.token, body: { full_name: "Still Ordinary" } });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ full_name: "Still Ordinary", is_superuser: false });
+    });
+
+    it("in-process: the app's own runtime and schemas parse __proto__/constructor bodies without polluting Object.prototype", async () => {
+      const load = (file: string) => import(pathToFileURL(path.join(project!.dir, file)).href) as Promise<Record<string, unknown>>;
+      const runtime = (await load("node_modules/@trellis/runtime/dist/index.js")) as unknown as InProcessRuntime;
+      const { UserCreate, UserUpdate } = await load("dist/domains/users/schemas.js");
+      const app = runtime.createApp({ logger: runtime.silentLogger, openapiUrl: null });
+      app.post("/create", { body: UserCreate }, ({ body }: { body: unknown }) => body);
+      app.put("/update", { body: UserUpdate }, ({ body }: { body: unknown }) => body);
+      const keysBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+      const { url } = await app.listen({ port: 0, host: "127.0.0.1", signals: false });
+      try {
+        const bodies = [
+          '{"email":"a@example.com","password":"password-1","__proto__":{"is_superuser":true,"polluted":1}}',
+          '{"email":"a@example.com","password":"password-1","constructor":{"prototype":{"polluted":1}}}',
+          '{"__proto__":{"__proto__":{"polluted":1}},"is_active":true}',
+          '{"constructor":{"prototype":{"is_superuser":true}},"prototype":{"polluted":1}}',
+        ];
+        for (const [i, body] of bodies.entries()) {
+          const reply = await send(`${url}/${i < 2 ? "create" : "update"}`, { method: i < 2 ? "POST" : "PUT", headers: { "content-type": "application/json" }, body });
+          expect(reply.status, reply.body).toBe(200);
+          const echoed = JSON.parse(reply.body) as Record<string, unknown>;
+          expect(echoed.is_superuser).toBeUndefined();
+          expect(Object.keys(echoed).filter((k) => ["__proto__", "constructor", "prototype", "polluted"].includes(k))).toEqual([]);
+        }
+      } finally {
+        await app.close({ timeout: 1000 });
+      }
+      const probe: Record<string, unknown> = {};
+      expect(probe.polluted).toBeUndefined();
+      expect(probe.is_superuser).toBeUndefined();
+      expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(keysBefore);
     });
 
     it("a missing content-type is read as JSON (FastAPI's behaviour), so a JSON client that forgets it still works", async () => {

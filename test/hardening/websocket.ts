@@ -135,7 +135,7 @@ function describe_inProcess(env: () => Env): void {
     const { url } = await app.listen({ port: 0, host: "127.0.0.1", signals: false });
     wsBase = url.replace(/^http/, "ws");
   }, 60_000);
-  afterAll(async () => app?.close({ timeout: 1000 }));
+  afterAll(async () => app?.close({ timeout: 1000 }), 60_000);
 
   it("in-process: after 1,000 clients join and leave, the connection manager is empty", { timeout: 120_000 }, async () => {
     const sockets = await openMany(wsBase, 1000);
@@ -176,11 +176,12 @@ function describe_inProcess(env: () => Env): void {
     let got = 0;
     for (const s of healthy) s.on("message", () => got++);
     await until("6 members", () => manager.size === 6);
-    const baseline = process.memoryUsage();
     const chunk = "m".repeat(60 * 1024);
-    // 400 × 60 KiB = 24 MiB would pile up for the slow client without the cap.
+    // 400 × 60 KiB = 24 MiB would pile up in the server for the slow client without the cap.
+    let droppedAt = -1;
     for (let i = 0; i < 400; i++) {
       await manager.broadcast({ i, chunk });
+      if (droppedAt === -1 && manager.size === 5) droppedAt = i;
       if (i % 20 === 0) await new Promise((r) => setImmediate(r));
     }
     await until("the slow client to be dropped", () => manager.size === 5);
@@ -188,9 +189,11 @@ function describe_inProcess(env: () => Env): void {
     raw.resume();
     await rawClosed;
     await until("the healthy clients to receive everything", () => got === 5 * 400, 30_000);
-    const grown = process.memoryUsage().external + process.memoryUsage().arrayBuffers - baseline.external - baseline.arrayBuffers;
-    // Generous bound: far below the 24 MiB the slow client alone would have held.
-    expect(grown).toBeLessThan(16 * 1024 * 1024);
+    // Memory bound: the kernel's loopback buffers absorb the first few MiB, then the server
+    // queues at most the cap (256 KiB) before terminating; well before half of the 24 MiB.
+    console.log(`slow reader dropped after ${droppedAt} of 400 broadcasts of 60 KiB`);
+    expect(droppedAt).toBeGreaterThanOrEqual(0);
+    expect(droppedAt).toBeLessThan(200);
     await Promise.all(healthy.map((s) => (s.close(1000), closeOf(s))));
     raw.destroy();
   });
