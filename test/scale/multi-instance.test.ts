@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt } from "../cli/helpers.js";
+import { assertBuilt, cliEnv } from "../cli/helpers.js";
 import { install, npm, registryAvailable, renderProject, type Project } from "../templates/variant.js";
 import { connectChat, type ChatClient } from "./chat.js";
 import { eventually, http, json } from "./http.js";
@@ -125,8 +125,11 @@ describe.skipIf(!enabled)("SLOW, NETWORK, SERVICES: two instances on one Postgre
       RATE_LIMIT_PER_MINUTE: String(LIMIT),
       DATABASE_POOL_SIZE: "4",
     };
-    // Together, on the empty database: both run the migrator at startup.
-    [a, b] = await Promise.all([startInstance("A", project.dir, env), startInstance("B", project.dir, env)]);
+    // Together, on the empty database: both instances run the migrator at startup,
+    // and so do two release steps (`node dist/migrate.js`) started at the same moment.
+    const migrate = () => exec(process.execPath, ["dist/migrate.js"], { cwd: project!.dir, env: cliEnv({ DATABASE_URL: databaseUrl, TEST_DATABASE_URL: undefined }) });
+    const [first, second] = await Promise.all([startInstance("A", project.dir, env), startInstance("B", project.dir, env), migrate(), migrate()]);
+    [a, b] = [first, second];
   }, 420_000);
 
   afterAll(async () => {
@@ -139,7 +142,7 @@ describe.skipIf(!enabled)("SLOW, NETWORK, SERVICES: two instances on one Postgre
     expect(codes.every((code) => code === 0)).toBe(true);
   }, 120_000);
 
-  it("migrates the empty database once although both instances started together, and both are ready", async () => {
+  it("migrates the empty database once although both instances and two `migrate.js` started together, and both are ready", async () => {
     const journal = JSON.parse(readFileSync(path.join(project!.dir, "drizzle", "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
     const applied = await query<{ count: string }>(databaseUrl, "SELECT count(*) FROM drizzle.__drizzle_migrations");
     expect(Number(applied[0]!.count)).toBe(journal.entries.length);
