@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { createTestClient } from "@trellis/runtime";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/main.js";
 import { testSettings } from "./support/app.js";
@@ -40,6 +41,19 @@ describe("GET /health/ready", () => {
       expect(await response.json()).toEqual({ status: "unavailable", checks: { database: "ok", redis: "down" } });
       expect((await fetch(`${url}/health`)).status).toBe(200);
     });
+  });
+
+  it("answers 503 naming the database when PostgreSQL does not answer, while /health stays 200", async () => {
+    // No listen(): its startup check would refuse to start on this database at all.
+    const client = createTestClient(buildApp(testSettings({ DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none` })));
+    try {
+      const response = await client.get("/health/ready");
+      expect(response.status).toBe(503);
+      expect(response.json()).toEqual({ status: "unavailable", checks: { database: "down" } });
+      expect((await client.get("/health")).status).toBe(200);
+    } finally {
+      await client.close();
+    }
   });
 
   it("is never rate limited, like /health", async () => {
