@@ -63,7 +63,10 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
       await record("me", await fetch(`${app.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}`, cookie: `session=${token}` } }));
       await record("me-query-token", await fetch(`${app.url}/api/v1/users/me?token=${token}&password=${password}`));
       await record("openapi", await fetch(`${app.url}/openapi.json`));
-    }, 90_000);
+      // Each request is logged once its response has finished; the lines reach this process a little later.
+      const logged = () => app.output().split('"request completed"').length - 1;
+      for (let waited = 0; logged() < responses.length && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    }, 150_000);
 
     it("answers signup, login and /me as expected", () => {
       expect(responses.map((r) => `${r.path} ${r.status}`)).toEqual(["signup 201", "signup-422 422", "signup-409 409", "wrong-login 401", "login 200", "me 200", "me-query-token 401", "openapi 200"]);
@@ -123,7 +126,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
     it.each([
       ["NODE_ENV=production", { NODE_ENV: "production", SECRET_KEY }],
       ["NODE_ENV unset", { NODE_ENV: undefined, SECRET_KEY }],
-    ])("answer an unexpected error with {detail: Internal Server Error} and a request id, no message or stack (%s)", async (_label, env) => {
+    ])("answer an unexpected error with {detail: Internal Server Error} and a request id, no message or stack (%s)", { timeout: 60_000 }, async (_label, env) => {
       const app = await start({ ...env, DATABASE_URL: DEAD_POSTGRES, LOG_LEVEL: "error" });
       const response = await post(`${app.url}/api/v1/users`, { email: "crash@example.com", password: "correct horse" });
       expect(response.status).toBe(500);
@@ -155,7 +158,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
       }
     });
 
-    it("answers 431 with a JSON detail to request headers over 16 KiB", async () => {
+    it("answers 431 with a JSON detail to request headers over 16 KiB", { timeout: 60_000 }, async () => {
       const app = await start({ NODE_ENV: "production", SECRET_KEY, DATABASE_URL: DEAD_POSTGRES, LOG_LEVEL: "error" });
       const { port } = new URL(app.url);
       const socket = connect(Number(port), "127.0.0.1");
@@ -176,7 +179,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
       ["shorter than 32 bytes", "0123456789abcdef0123456789abcde", /SECRET_KEY: must be at least 32 bytes/],
       ["a known placeholder", "changeme", /SECRET_KEY: is a known placeholder/],
       ["the README's placeholder, in capitals", "YOUR-SECRET-KEY", /SECRET_KEY: is a known placeholder/],
-    ])("refuses to start in production when it is %s: exit 1, a message naming it, no stack, the value not echoed", async (_label, value, message) => {
+    ])("refuses to start in production when it is %s: exit 1, a message naming it, no stack, the value not echoed", { timeout: 60_000 }, async (_label, value, message) => {
       const result = await runToExit(project!, { NODE_ENV: "production", SECRET_KEY: value, DATABASE_URL: DEAD_POSTGRES });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(message);
@@ -185,7 +188,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
       if (value) expect(result.stderr + result.stdout).not.toContain(value);
     });
 
-    it("starts outside production without one, warning that tokens reset on restart", async () => {
+    it("starts outside production without one, warning that tokens reset on restart", { timeout: 60_000 }, async () => {
       const app = await start({ NODE_ENV: "development", SECRET_KEY: undefined, DATABASE_URL: DEAD_POSTGRES });
       expect(app.output()).toMatch(/warning: SECRET_KEY is not set; using a random key for this process/);
     });
