@@ -3,14 +3,13 @@
  * created project's built server, run as users run it in production
  * (one install and build for the whole file).
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, connect, type AddressInfo, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt } from "../cli/helpers.js";
-import { execFile } from "node:child_process";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { promisify } from "node:util";
-import { cliEnv } from "../cli/helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, cliEnv } from "../cli/helpers.js";
 import { install, npm, registryAvailable, renderProject, type Project } from "../templates/variant.js";
 import { runToExit, startApp, type AppProcess } from "./app-process.js";
 
