@@ -1,7 +1,8 @@
 /**
  * docs/security.md names, for each default D1–D18, the tests that check it
- * as `file`: "title". This suite keeps the page honest: every default has a
- * row, and every named test still exists, by file and exact title.
+ * as `file`: "title" (a test file, or a module of cases a test file runs).
+ * This suite keeps the page honest: every default has a row, and every
+ * named test still exists, by file and exact title.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -22,7 +23,7 @@ function parseRows(markdown: string): Row[] {
     const cells = /^\| (D\d+) \|(.*)\|$/.exec(line);
     if (!cells) continue;
     const last = cells[2]!.split(" | ").at(-1) ?? "";
-    const refs = [...last.matchAll(/`([^`]+\.test\.ts)`: "([^"]+)"/g)].map((m) => ({ file: m[1]!, title: m[2]! }));
+    const refs = [...last.matchAll(/`([^`]+\.ts)`: "([^"]+)"/g)].map((m) => ({ file: m[1]!, title: m[2]! }));
     rows.push({ id: cells[1]!, refs });
   }
   return rows;

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { ConnectionManager, cors, createApp, createLogger, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
+import { ConnectionManager, cors, createApp, createLogger, JSONResponse, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
 import { z } from "zod";
 import { loadSettings, type Settings } from "./core/config.js";
 import { openDatabase, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
+import { isDatabaseUnavailable } from "./core/errors.js";
 import { noStoreWhenAuthenticated } from "./core/no-store.js";
 import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
@@ -51,6 +52,12 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   if (!options.database) app.onShutdown(() => database.close());
   app.dependencyOverrides.set(getSettings, () => settings);
   app.dependencyOverrides.set(getDatabase, () => database);
+  // A database that is down or dropped the connection is an outage, not a bug: 503 so clients retry; anything else stays a 500.
+  app.exceptionHandler(Error, (error, request) => {
+    if (!isDatabaseUnavailable(error)) throw error;
+    (request?.log ?? logger).warn({ err: error.message }, "Database unavailable");
+    return new JSONResponse({ detail: "Database unavailable" }, { status: 503, headers: { "Retry-After": "5" } });
+  });
 
   app.use(requestId());
   app.use(timing());
@@ -69,6 +76,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.onStartup(async () => {
     // PGlite lives inside this process, so it migrates itself; a shared PostgreSQL is migrated once per deploy (npm run db:migrate).
     if (database.kind === "pglite") await database.migrate();
+    else await database.ping();
     await ensureFirstSuperuser(database, settings, logger);
   });
 

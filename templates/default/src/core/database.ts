@@ -27,6 +27,8 @@ export interface Database {
   readonly db: Db;
   /** Applies the migrations in ./drizzle that have not run yet. */
   migrate(): Promise<void>;
+  /** Fails with DatabaseUnreachableError when the server does not answer (checked at startup). */
+  ping(): Promise<void>;
   /** Closes the connection(s); PGlite checkpoints its WAL here, so it must run on shutdown. */
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ function openPglite(dataDir: string): Database {
     kind: "pglite",
     db,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    ping: async () => {},
     close() {
       closed ??= client.close().finally(release);
       return closed;
@@ -73,7 +76,13 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
   // Without a listener, an idle client's error (a restarted server) kills the process.
-  pool.on("error", options.onPoolError ?? ((error) => console.error("PostgreSQL pool error:", error.message)));
+  const onError = options.onPoolError ?? ((error: Error) => console.error("PostgreSQL pool error:", error.message));
+  pool.on("error", onError);
+  // The pool listens only on idle clients; a checked-out one (a request's open
+  // transaction) whose connection dies emits 'error' with no listener, which
+  // kills the process (measured with pg_terminate_backend). Its next query
+  // then fails and the request ends in a 503.
+  pool.on("connect", (client) => client.on("error", onError));
   const db = drizzlePostgres(pool);
   let closed: Promise<void> | undefined;
   return {
@@ -83,9 +92,26 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
       migrationsFolder: MIGRATIONS_FOLDER,
       ...(options.schema === undefined ? {} : { migrationsSchema: options.schema }),
     }),
+    async ping() {
+      try {
+        await pool.query("SELECT 1");
+      } catch (error) {
+        throw new DatabaseUnreachableError(url, error);
+      }
+    },
     close() {
       closed ??= pool.end();
       return closed;
     },
   };
+}
+
+/** PostgreSQL did not answer at startup; the message names the server without its password. */
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    const where = URL.canParse(url) ? new URL(url).host : "DATABASE_URL";
+    const reason = cause instanceof Error ? ((cause as { code?: string }).code ?? cause.message) : String(cause);
+    super(`cannot reach PostgreSQL at ${where} (${reason}); check DATABASE_URL and that the server is running`, { cause });
+    this.name = "DatabaseUnreachableError";
+  }
 }
