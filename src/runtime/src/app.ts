@@ -11,6 +11,7 @@ import { ExceptionHandlers, type ErrorClass, type ExceptionHandler } from "./err
 import { HTTPException } from "./errors/http-exception.js";
 import { DEFAULT_BODY_LIMIT } from "./http/body.js";
 import { Request, splitUrl } from "./http/request.js";
+import { answerClientError } from "./http/client-error.js";
 import { resolveServerTimeouts, type ServerTimeouts } from "./http/server-timeouts.js";
 import { JSONResponse, type Response } from "./http/response.js";
 import { createConsoleLogger, type Logger } from "./logger.js";
@@ -287,6 +288,7 @@ export class App implements PipelineHost {
     // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
     const server = createServer({ ...this.timeouts }, this.handle);
     server.on("upgrade", this.#ws.handleUpgrade);
+    server.on("clientError", answerClientError);
     this.#server = server;
     this.#closing = false;
     this.#closed = undefined;
