@@ -41,7 +41,7 @@ export interface AppOptions extends OpenAPIOptions, DocsOptions {
   dependencies?: readonly DependencyFn[];
   /** WebSocket limits and allowed origins (HARDENING.md D10, D12, D14). */
   websocket?: WebSocketOptions;
-  /** Server timeouts used by listen(); defaults: headers 20 s, request 60 s, keep-alive 5 s (HARDENING.md D11). */
+  /** Server timeouts used by listen() and the handler timeout; defaults: headers 20 s, request 60 s, keep-alive 5 s, handler 30 s (HARDENING.md D11). */
   timeouts?: ServerTimeouts;
 }
 
@@ -286,7 +286,8 @@ export class App implements PipelineHost {
     if (this.#server) throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", "The app is already listening");
     await this.#lifespan.startup();
     // HARDENING.md D11: Node's defaults let a slow client hold a socket for minutes.
-    const server = createServer({ ...this.timeouts }, this.handle);
+    const { handlerTimeout: _pipelineOnly, ...nodeTimeouts } = this.timeouts;
+    const server = createServer(nodeTimeouts, this.handle);
     server.on("upgrade", this.#ws.handleUpgrade);
     server.on("clientError", answerClientError);
     this.#server = server;

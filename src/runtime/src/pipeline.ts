@@ -13,10 +13,15 @@ import { collectParsed } from "./route/collect.js";
 import type { RawValues } from "./route/string-fields.js";
 import type { HandlerContext, RouteOptions } from "./route/types.js";
 import type { ValidationDetail } from "./validation/detail.js";
+import type { Logger } from "./logger.js";
+import { JSONResponse } from "./http/response.js";
 
 /** What the pipeline needs from the app; kept narrow so the pipeline stays testable. */
 export interface PipelineHost {
   bodyLimit: number;
+  /** Milliseconds from a route's first await to its response; 0: no limit. */
+  readonly timeouts: { readonly handlerTimeout: number };
+  readonly logger: Logger;
   dependencyOverrides: DependencyOverrides;
   errorToResponse(error: unknown, request: Request | undefined): Promise<Response>;
   /** Runs after the response: request-scoped teardowns and background tasks. */
@@ -52,6 +57,13 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
   const state = new ResponseState();
   const scope: SolveScope = { request, background: new BackgroundTasks(), response: state, teardowns: [] };
   let failure: unknown = undefined;
+  // Armed at the first await only: a route that never awaits cannot hang, and pays nothing.
+  let deadline: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    if (deadline === undefined && host.timeouts.handlerTimeout > 0) {
+      deadline = setTimeout(timedOut, host.timeouts.handlerTimeout, host, res, request);
+    }
+  };
   try {
     let rawBody: unknown = undefined;
     if (route.decodeBody) {
@@ -64,7 +76,10 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
     if (route.deps.nodes.length > 0) {
       const plan = planIsCurrent(route.deps, host.dependencyOverrides) ? route.deps : replanDependencies(route, host.dependencyOverrides);
       deps = solveDependencies(plan, scope, host.dependencyOverrides);
-      if (deps instanceof Promise) deps = await deps;
+      if (deps instanceof Promise) {
+        arm();
+        deps = await deps;
+      }
     }
 
     const errors: ValidationDetail[] = [];
@@ -76,7 +91,10 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
 
     const ctx = { params, query, headers, body, deps, request, background: scope.background, response: state } as HandlerContext<RouteOptions>;
     let result: unknown = route.handler(ctx);
-    if (isThenable(result)) result = await result;
+    if (isThenable(result)) {
+      arm();
+      result = await result;
+    }
 
     let out: Response | undefined;
     let payload: string | null = null;
@@ -88,7 +106,9 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
       if (cleanupError !== undefined) throw cleanupError;
     }
 
-    if (out) {
+    if (res.headersSent) {
+      // The deadline answered already; the late result has nowhere to go.
+    } else if (out) {
       sendResponse(host, res, out, state, request);
     } else {
       const headers: OutgoingHttpHeaders = payload === null ? {} : { "content-type": "application/json" };
@@ -104,5 +124,15 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
     const out = await host.errorToResponse(err, request);
     if (!res.headersSent) sendResponse(host, res, out, undefined, request);
   }
+  if (deadline !== undefined) clearTimeout(deadline);
   if (scope.teardowns.length > 0 || scope.background.size > 0) host.afterResponse(scope, failure);
+}
+
+const TIMED_OUT = { detail: "Request timed out" };
+
+/** The handler timeout fired: answer 503 now; the route's own result is dropped when it comes. */
+function timedOut(host: PipelineHost, res: ServerResponse, request: Request): void {
+  if (res.headersSent || res.destroyed) return;
+  host.logger.warn({ method: request.method, path: request.path, timeoutMs: host.timeouts.handlerTimeout }, "Handler timed out; answered 503");
+  sendResponse(host, res, new JSONResponse(TIMED_OUT, { status: 503 }), undefined, request);
 }

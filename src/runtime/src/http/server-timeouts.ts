@@ -10,6 +10,13 @@ export interface ServerTimeouts {
   keepAliveTimeout?: number;
   /** How often node checks the two timeouts above; default 30 s (node's), so a timeout fires up to that much late. */
   connectionsCheckingInterval?: number;
+  /**
+   * Time a route gets from its first await (an async dependency or
+   * handler) to its response; default 30 s, 0 disables it. Past it the
+   * client gets 503 {"detail":"Request timed out"} and the late result is
+   * dropped. Not a node option: the pipeline enforces it, in tests too.
+   */
+  handlerTimeout?: number;
 }
 
 export const DEFAULT_SERVER_TIMEOUTS: Readonly<Required<ServerTimeouts>> = Object.freeze({
@@ -17,6 +24,7 @@ export const DEFAULT_SERVER_TIMEOUTS: Readonly<Required<ServerTimeouts>> = Objec
   requestTimeout: 60_000,
   keepAliveTimeout: 5_000,
   connectionsCheckingInterval: 30_000,
+  handlerTimeout: 30_000,
 });
 
 /**
@@ -28,7 +36,7 @@ export function resolveServerTimeouts(options: ServerTimeouts = {}): Required<Se
   for (const name of Object.keys(DEFAULT_SERVER_TIMEOUTS) as (keyof ServerTimeouts)[]) {
     const value = options[name];
     if (value === undefined) continue;
-    const min = name === "requestTimeout" || name === "keepAliveTimeout" ? 0 : 1;
+    const min = name === "requestTimeout" || name === "keepAliveTimeout" || name === "handlerTimeout" ? 0 : 1;
     if (!Number.isInteger(value) || value < min) {
       throw new TrellisConfigError("TRELLIS_E_INVALID_OPTION", `timeouts.${name} must be an integer number of milliseconds >= ${min}, got ${String(value)}`);
     }
