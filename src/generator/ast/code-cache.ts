@@ -29,8 +29,8 @@ interface Compiled {
   filename: string;
   /** Its cache file. */
   file: string;
-  /** No cache was read, or V8 rejected it: write one. */
-  stale: boolean;
+  /** "miss" or "rejected": write one. */
+  cache: "hit" | "miss" | "rejected";
 }
 
 type CompileFn = (this: Module, content: string, filename: string, ...rest: unknown[]) => unknown;
@@ -59,8 +59,8 @@ function readOrUndefined(file: string): Buffer | undefined {
 
 /** Writes the caches that were missing or rejected; old ones for the same file (another version, another mtime) go. */
 function save(dir: string, compiled: readonly Compiled[]): void {
-  for (const { script, filename, file, stale } of compiled) {
-    if (!stale) continue;
+  for (const { script, filename, file, cache } of compiled) {
+    if (cache === "hit") continue;
     try {
       mkdirSync(dir, { recursive: true });
       const prefix = cachePrefix(filename);
@@ -82,10 +82,18 @@ function cacheDirFor(resolved: string): string | undefined {
   return at === -1 ? undefined : path.join(resolved.slice(0, at + marker.length), ".cache", "trellis");
 }
 
-export function requireWithCodeCache<T>(specifier: string, from: string | URL, env: NodeJS.ProcessEnv = process.env): T {
+export interface CodeCacheLoad<T> {
+  exports: T;
+  /** The files compiled through the cache, and whether V8 took the cached data. */
+  modules: { filename: string; cache: "hit" | "miss" | "rejected" }[];
+  /** Writes the missing or rejected caches (after the code ran, so that they hold what it compiled lazily). */
+  save: () => void;
+}
+
+export function loadWithCodeCache<T>(specifier: string, from: string | URL, env: NodeJS.ProcessEnv = process.env): CodeCacheLoad<T> {
   const require = createRequire(from);
   const dir = env.TRELLIS_NO_CODE_CACHE === "1" ? undefined : cacheDirFor(require.resolve(specifier));
-  if (dir === undefined) return require(specifier) as T;
+  if (dir === undefined) return { exports: require(specifier) as T, modules: [], save: () => {} };
 
   const compiled: Compiled[] = [];
   const original = moduleProto._compile;
@@ -98,15 +106,22 @@ export function requireWithCodeCache<T>(specifier: string, from: string | URL, e
       cachedData,
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    compiled.push({ script, filename, file, stale: cachedData === undefined || script.cachedDataRejected === true });
+    const cache = cachedData === undefined ? "miss" : script.cachedDataRejected === true ? "rejected" : "hit";
+    compiled.push({ script, filename, file, cache });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, createRequire(filename), this, filename, path.dirname(filename));
   };
   try {
-    const loaded = require(specifier) as T;
-    if (compiled.some((entry) => entry.stale)) process.once("beforeExit", () => save(dir, compiled));
-    return loaded;
+    const exports = require(specifier) as T;
+    return { exports, modules: compiled.map(({ filename, cache }) => ({ filename, cache })), save: () => save(dir, compiled) };
   } finally {
     moduleProto._compile = original;
   }
+}
+
+/** loadWithCodeCache, saving the cache when the process is done with its work (only when it was missing or rejected). */
+export function requireWithCodeCache<T>(specifier: string, from: string | URL, env: NodeJS.ProcessEnv = process.env): T {
+  const load = loadWithCodeCache<T>(specifier, from, env);
+  if (load.modules.some((module) => module.cache !== "hit")) process.once("beforeExit", load.save);
+  return load.exports;
 }
