@@ -20,7 +20,8 @@
 //   the same with TRELLIS_NO_CODE_CACHE=1: ts-morph compiled from scratch, as on a first run;
 //   nest g resource orders in n (@nestjs/cli from bench/.deps), REST with CRUD, the defaults it
 //     takes without a TTY.
-// Wall time is measured here around the spawn (CI=1, stdin not a TTY). After each command the
+// Wall time is measured here around the spawn (CI=1, stdin not a TTY); CPU time (user + system, the
+// command and the children it waited for) by /usr/bin/time, which a busy machine inflates far less. After each command the
 // project is put back as it was (files outside node_modules compared with a snapshot), untimed,
 // so every round generates into the same starting state. Each command must exit 0 and write
 // its module's files.
@@ -44,10 +45,14 @@ if (!existsSync(NEST)) throw new Error("missing nest: npm ci --prefix bench/.dep
 const ENV = { ...process.env, CI: "1", NO_COLOR: "1" };
 delete ENV.TRELLIS_NO_CODE_CACHE;
 
-function run(file, args, cwd, { env = ENV, timeout = 900_000 } = {}) {
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+function run(file, args, cwd, { env = ENV, timeout = 900_000, cpu = false } = {}) {
+  if (cpu && TIME) [file, args] = [TIME, ["-f", "__cpu %U %S", file, ...args]];
   const r = spawnSync(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${file} ${args.join(" ")} in ${cwd} exited ${r.status}:\n${(r.stdout ?? "").slice(-1500)}\n${(r.stderr ?? "").slice(-1500)}`);
-  return r.stdout;
+  const times = /__cpu ([\d.]+) ([\d.]+)/.exec(r.stderr ?? "");
+  return { stdout: r.stdout, cpu: times ? Number(times[1]) + Number(times[2]) : NaN };
 }
 
 /** Every file outside node_modules, with its bytes. */
@@ -105,11 +110,11 @@ const snapshots = new Map([TN, T, N].map((dir) => [dir, snapshot(dir)]));
 
 function timeOnce(tool) {
   const start = performance.now();
-  run(tool.cmd[0], tool.cmd.slice(1), tool.cwd, { env: tool.env ?? ENV, timeout: 120_000 });
+  const { cpu } = run(tool.cmd[0], tool.cmd.slice(1), tool.cwd, { env: tool.env ?? ENV, timeout: 120_000, cpu: true });
   const wall = (performance.now() - start) / 1000;
   if (tool.out && !existsSync(join(tool.cwd, tool.out))) throw new Error(`${tool.label} did not write ${tool.out}`);
   restore(tool.cwd, snapshots.get(tool.cwd));
-  return wall;
+  return { wall, cpu };
 }
 
 const median = (xs) => {
@@ -128,13 +133,16 @@ try {
 
   console.log(`\n### Generators, ${new Date().toISOString()}`);
   console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds after one warm-up pass, one run of each command per round, alternating; ts-morph ${versions.tsMorph}, drizzle-kit ${versions.drizzleKit}, @nestjs/cli ${versions.nestCli} with the project's @nestjs/schematics ${versions.nestSchematics}; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
-  console.log("| command | median wall (s) | min wall (s) | all (s) |");
-  console.log("|---|---:|---:|---|");
+  console.log("| command | median wall (s) | min wall (s) | median CPU (s) | all wall (s) |");
+  console.log("|---|---:|---:|---:|---|");
   for (const tool of TOOLS) {
-    const xs = samples[tool.key];
-    console.log(`| ${tool.label} | ${median(xs).toFixed(3)} | ${Math.min(...xs).toFixed(3)} | ${xs.map((x) => x.toFixed(2)).join(", ")} |`);
+    const walls = samples[tool.key].map((x) => x.wall);
+    const cpus = samples[tool.key].map((x) => x.cpu);
+    console.log(`| ${tool.label} | ${median(walls).toFixed(3)} | ${Math.min(...walls).toFixed(3)} | ${median(cpus).toFixed(2)} | ${walls.map((x) => x.toFixed(2)).join(", ")} |`);
   }
-  const m = (key) => median(samples[key]);
+  const m = (key) => median(samples[key].map((x) => x.wall));
+  const c = (key) => median(samples[key].map((x) => x.cpu));
+  console.log(`\nBy CPU time: nest / trellis generator ${(c("nest") / c("gen")).toFixed(2)}, nest / trellis with its migration ${(c("nest") / c("full")).toFixed(2)}.`);
   console.log(`\nnest / trellis generator: ${(m("nest") / m("gen")).toFixed(2)} (target >= 3); nest / trellis with its migration: ${(m("nest") / m("full")).toFixed(2)}; drizzle-kit's share (full - generator alone): ${(m("full") - m("gen")).toFixed(3)} s.`);
 } finally {
   if (opt.keep) console.error(`kept ${base}`);

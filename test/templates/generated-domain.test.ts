@@ -87,7 +87,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     expect(tests).not.toMatch(/\d+ failed/);
   });
 
-  it("serves the new domain's CRUD over HTTP from the built server", { timeout: 120_000 }, async () => {
+  it("serves the new domain's CRUD over HTTP from the built server", { timeout: 240_000 }, async () => {
     await npm(project!, ["run", "build"]);
     const server = await startServer(project!, { DATABASE_URL: "memory://" });
     try {
