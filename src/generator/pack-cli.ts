@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import os from "node:os";
 import path from "node:path";
 import { CLI_MANIFEST, CLI_PACK_DIR, PACKAGE_ROOT } from "./paths.js";
+import { PRECOMPILED_FILE } from "./precompiled-templates.js";
 import type { PackedManifest } from "./runtime-tarball.js";
 
 /** The bundle's externals (esbuild --external in package.json's build:cli; test/cli/bundle.test.ts checks the list). */
@@ -63,6 +64,7 @@ try {
   // The same files create reads (render.ts skips these when it walks a template).
   const skipped = new Set(["node_modules", "dist", "coverage", ".DS_Store"]);
   cpSync(path.join(PACKAGE_ROOT, "templates"), path.join(stage, "templates"), { recursive: true, filter: (source) => !skipped.has(path.basename(source)) });
+  cpSync(PRECOMPILED_FILE, path.join(stage, "dist", path.basename(PRECOMPILED_FILE)));
   // Source maps would triple the tarball for a tool users never debug.
   for (const dir of ["cli", "chunks"]) {
     mkdirSync(path.join(stage, "dist", dir), { recursive: true });
