@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PACKAGE_ROOT, RUNTIME_MANIFEST, RUNTIME_PACK_DIR } from "./paths.js";
-import type { RuntimeManifest } from "./runtime-tarball.js";
+import type { PackedManifest } from "./runtime-tarball.js";
 
 const WORKSPACE = "@trellis/runtime";
 const compiledEntry = path.join(PACKAGE_ROOT, "src", "runtime", "dist", "index.js");
@@ -26,6 +26,6 @@ const output = execFileSync("npm", ["pack", "--workspace", WORKSPACE, "--pack-de
   stdio: ["ignore", "pipe", "inherit"],
 });
 const [packed] = JSON.parse(output) as [{ name: string; version: string; filename: string }];
-const manifest: RuntimeManifest = { name: packed.name, version: packed.version, filename: packed.filename };
+const manifest: PackedManifest = { name: packed.name, version: packed.version, filename: packed.filename };
 writeFileSync(RUNTIME_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`packed ${manifest.name}@${manifest.version} -> ${path.relative(PACKAGE_ROOT, path.join(RUNTIME_PACK_DIR, manifest.filename))}`);

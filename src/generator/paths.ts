@@ -13,3 +13,8 @@ export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, "templates");
 export const RUNTIME_PACK_DIR = path.join(PACKAGE_ROOT, "dist", "runtime");
 
 export const RUNTIME_MANIFEST = path.join(RUNTIME_PACK_DIR, "manifest.json");
+
+/** Where `npm run build` leaves the packed CLI that created projects vendor as a devDependency. */
+export const CLI_PACK_DIR = path.join(PACKAGE_ROOT, "dist", "cli-pack");
+
+export const CLI_MANIFEST = path.join(CLI_PACK_DIR, "manifest.json");

@@ -3,7 +3,7 @@ import type { Database } from "./databases.js";
 import { createFilePlan, type FilePlan } from "./plan.js";
 import { packageManagerCommands, type PackageManager } from "./pm.js";
 import { readTemplateDir, renderTemplate } from "./render.js";
-import type { RuntimeTarball } from "./runtime-tarball.js";
+import type { VendoredTarball } from "./runtime-tarball.js";
 import { TEMPLATES_DIR } from "./paths.js";
 import type { TemplateName } from "./templates.js";
 import { NODE_ENGINES, VERSIONS } from "./versions.js";
@@ -13,7 +13,9 @@ export interface ProjectOptions {
   template: TemplateName;
   db: Database;
   pm: PackageManager;
-  runtime: RuntimeTarball;
+  runtime: VendoredTarball;
+  /** The CLI, a devDependency, so that `npm run generate` works in the project. */
+  cli: VendoredTarball;
 }
 
 /** Port a created app listens on unless PORT says otherwise. */
@@ -48,6 +50,7 @@ export function projectView(options: ProjectOptions) {
       dbMigrate: commands.run("db:migrate"),
     },
     runtime: { name: options.runtime.name, version: options.runtime.version, spec: options.runtime.spec },
+    cli: { name: options.cli.name, spec: options.cli.spec },
     versions: VERSIONS,
     node: { engines: NODE_ENGINES },
     port: DEFAULT_PORT,
@@ -56,9 +59,10 @@ export function projectView(options: ProjectOptions) {
 
 export type ProjectView = ReturnType<typeof projectView>;
 
-/** The whole project as a FilePlan: the rendered template plus the vendored runtime. */
+/** The whole project as a FilePlan: the rendered template plus the vendored runtime and CLI. */
 export async function planProject(options: ProjectOptions): Promise<FilePlan> {
   const files = await readTemplateDir(path.join(TEMPLATES_DIR, options.template));
   const rendered = renderTemplate(files, projectView(options));
-  return createFilePlan([...rendered, { path: options.runtime.projectPath, contents: options.runtime.contents, mode: 0o644 }]);
+  const vendored = [options.runtime, options.cli].map((tarball) => ({ path: tarball.projectPath, contents: tarball.contents, mode: 0o644 }));
+  return createFilePlan([...rendered, ...vendored]);
 }

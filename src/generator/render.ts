@@ -3,6 +3,7 @@ import path from "node:path";
 import Handlebars from "handlebars";
 import { TrellisError } from "../cli/errors.js";
 import type { PlannedFile } from "./plan.js";
+import { COMPILE_OPTIONS, precompiledSpec } from "./precompiled-templates.js";
 
 /**
  * Files that npm, git or editors would treat specially inside this package
@@ -66,7 +67,10 @@ const handlebars = Handlebars.create();
  */
 export function renderText(source: string, view: object, fileName: string): string {
   try {
-    return handlebars.compile(source, { noEscape: true, strict: true })(view);
+    const spec = precompiledSpec(source, Handlebars.VERSION);
+    // The spec is JavaScript that `npm run build` generated from this very template text (same hash).
+    const template = spec === undefined ? handlebars.compile(source, COMPILE_OPTIONS) : handlebars.template(new Function(`return (${spec});`)() as Parameters<typeof handlebars.template>[0]);
+    return template(view);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new TrellisError("TRELLIS_E_TEMPLATE", `template ${fileName} failed to render: ${reason}`, { cause: error });

@@ -1,22 +1,24 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TrellisError } from "../cli/errors.js";
-import { RUNTIME_MANIFEST, RUNTIME_PACK_DIR } from "./paths.js";
+import { CLI_MANIFEST, CLI_PACK_DIR, RUNTIME_MANIFEST, RUNTIME_PACK_DIR } from "./paths.js";
 
 /**
- * Until @trellis/runtime is published, a created project carries the
- * runtime of the checkout it was created from as a tarball (vendor/) and
- * depends on it with a `file:` spec. The tarball is packed by `npm run
- * build` (pack-runtime.ts), so create only copies bytes.
+ * Until @trellis/runtime and the CLI are published, a created project
+ * carries both, as packed by the checkout it was created from, as tarballs
+ * (vendor/) and depends on them with `file:` specs: the runtime as a
+ * dependency, the CLI (for `npm run generate`) as a devDependency. The
+ * tarballs are packed by `npm run build` (pack-runtime.ts, pack-cli.ts), so
+ * create only copies bytes.
  */
-export interface RuntimeManifest {
+export interface PackedManifest {
   name: string;
   version: string;
-  /** File name inside RUNTIME_PACK_DIR, e.g. trellis-runtime-0.1.0.tgz. */
+  /** File name inside the pack directory, e.g. trellis-runtime-0.1.0.tgz. */
   filename: string;
 }
 
-export interface RuntimeTarball extends RuntimeManifest {
+export interface VendoredTarball extends PackedManifest {
   contents: Buffer;
   /** Where the tarball goes inside a created project. */
   projectPath: string;
@@ -26,25 +28,32 @@ export interface RuntimeTarball extends RuntimeManifest {
 
 export const VENDOR_DIR = "vendor";
 
-function isManifest(value: unknown): value is RuntimeManifest {
+function isManifest(value: unknown): value is PackedManifest {
   if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
   return typeof record.name === "string" && typeof record.version === "string"
     && typeof record.filename === "string" && /^[\w.-]+\.tgz$/.test(record.filename);
 }
 
-export async function loadRuntimeTarball(): Promise<RuntimeTarball> {
-  const notBuilt = (why: string) => new TrellisError("TRELLIS_E_RUNTIME_NOT_BUILT", `the packed @trellis/runtime is missing: ${why}`);
+async function loadTarball(manifestPath: string, packDir: string, notBuilt: (why: string) => TrellisError): Promise<VendoredTarball> {
   let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(RUNTIME_MANIFEST, "utf8"));
+    manifest = JSON.parse(await readFile(manifestPath, "utf8"));
   } catch {
-    throw notBuilt(`${RUNTIME_MANIFEST} cannot be read`);
+    throw notBuilt(`${manifestPath} cannot be read`);
   }
-  if (!isManifest(manifest)) throw notBuilt(`${RUNTIME_MANIFEST} is not a runtime manifest`);
-  const contents = await readFile(path.join(RUNTIME_PACK_DIR, manifest.filename)).catch(() => {
-    throw notBuilt(`${manifest.filename} is not in ${RUNTIME_PACK_DIR}`);
+  if (!isManifest(manifest)) throw notBuilt(`${manifestPath} is not a pack manifest`);
+  const contents = await readFile(path.join(packDir, manifest.filename)).catch(() => {
+    throw notBuilt(`${manifest.filename} is not in ${packDir}`);
   });
   const projectPath = `${VENDOR_DIR}/${manifest.filename}`;
   return { ...manifest, contents, projectPath, spec: `file:${projectPath}` };
+}
+
+export function loadRuntimeTarball(): Promise<VendoredTarball> {
+  return loadTarball(RUNTIME_MANIFEST, RUNTIME_PACK_DIR, (why) => new TrellisError("TRELLIS_E_RUNTIME_NOT_BUILT", `the packed @trellis/runtime is missing: ${why}`));
+}
+
+export function loadCliTarball(): Promise<VendoredTarball> {
+  return loadTarball(CLI_MANIFEST, CLI_PACK_DIR, (why) => new TrellisError("TRELLIS_E_CLI_NOT_BUILT", `the packed trellis CLI is missing: ${why}`));
 }

@@ -35,7 +35,8 @@ const waitFor = async (check: () => boolean, timeoutMs: number): Promise<void> =
 };
 
 describe("a failure at any step leaves nothing half-written", () => {
-  it("exits 1 with ENOSPC and leaves the parent unchanged when the N-th staged operation fails, for every N", async () => {
+  // One create per staged operation (about 60): well over the default 20 s on a loaded machine.
+  it("exits 1 with ENOSPC and leaves the parent unchanged when the N-th staged operation fails, for every N", { timeout: 120_000 }, async () => {
     const total = await countStagedOperations();
     expect(total).toBeGreaterThan(DEFAULT_PROJECT_FILES.length);
     const cwd = sandbox();

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   assertBuilt,
+  cliTarball,
   CREATE_TRELLIS_BIN,
   DEFAULT_PROJECT_FILES,
   listFiles,
@@ -29,7 +30,7 @@ afterEach(() => {
 });
 
 describe("trellis create <dir> --yes --no-install --no-git", () => {
-  it("renders the default project, vendors the runtime tarball and prints the next commands", async () => {
+  it("renders the default project, vendors the runtime and CLI tarballs and prints the next commands", async () => {
     const cwd = sandbox();
     const result = await runCli(["create", "my-api", ...QUIET], { cwd });
     expect(result.stderr).toBe("");
@@ -37,8 +38,10 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
 
     const runtime = runtimeTarball();
     const project = path.join(cwd, "my-api");
-    expect(await listFiles(project)).toEqual([...DEFAULT_PROJECT_FILES, `vendor/${runtime.filename}`].sort());
+    const cli = cliTarball();
+    expect(await listFiles(project)).toEqual([...DEFAULT_PROJECT_FILES, `vendor/${runtime.filename}`, `vendor/${cli.filename}`].sort());
     expect(readFileSync(path.join(project, "vendor", runtime.filename)).equals(runtime.contents)).toBe(true);
+    expect(readFileSync(path.join(project, "vendor", cli.filename)).equals(cli.contents)).toBe(true);
     expect(stagingLeftovers(cwd)).toEqual([]);
 
     const pkg = JSON.parse(readFileSync(path.join(project, "package.json"), "utf8")) as Record<string, Record<string, string>>;
@@ -46,7 +49,10 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
     expect(pkg.dependencies).toMatchObject({ "@trellis/runtime": `file:vendor/${runtime.filename}`, zod: expect.any(String) });
     // Tooling stays out of the production dependencies (DESIGN: package boundary).
     expect(Object.keys(pkg.dependencies ?? {})).not.toEqual(expect.arrayContaining(["typescript"]));
-    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(["@types/node", "@types/pg", "drizzle-kit", "tsx", "typescript", "vitest"]);
+    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(["@types/node", "@types/pg", "drizzle-kit", "trellis", "tsx", "typescript", "vitest"]);
+    // `npm run generate` runs the vendored CLI: a devDependency, so `npm ls --omit=dev` stays free of ts-morph.
+    expect(pkg.devDependencies?.trellis).toBe(`file:vendor/${cli.filename}`);
+    expect(pkg.scripts?.generate).toBe("trellis generate");
     expect(Object.keys(pkg.scripts ?? {})).toEqual(expect.arrayContaining(["dev", "build", "start", "test", "typecheck", "generate", "openapi", "db:generate", "db:migrate"]));
 
     expect(result.stdout).toContain("cd my-api\n");

@@ -16,6 +16,7 @@ export const TRELLIS_BIN = path.join(ROOT, "bin", "trellis.js");
 export const CREATE_TRELLIS_BIN = path.join(ROOT, "bin", "create-trellis.js");
 const BUNDLE = path.join(ROOT, "dist", "cli", "main.js");
 const RUNTIME_MANIFEST = path.join(ROOT, "dist", "runtime", "manifest.json");
+const CLI_MANIFEST = path.join(ROOT, "dist", "cli-pack", "manifest.json");
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -31,9 +32,10 @@ function newestSource(dir: string): number {
  * the sources; failing here with the fix beats testing a stale bundle.
  */
 export function assertBuilt(): void {
-  const fix = "run `npm run build` (or `npm run build:cli && npm run pack:runtime`) before these tests";
+  const fix = "run `npm run build` (or `npm run build:cli && npm run pack:runtime && npm run pack:cli`) before these tests";
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: ${fix}`);
   if (!existsSync(RUNTIME_MANIFEST)) throw new Error(`${RUNTIME_MANIFEST} is missing: ${fix}`);
+  if (!existsSync(CLI_MANIFEST)) throw new Error(`${CLI_MANIFEST} is missing: ${fix}`);
   const built = statSync(BUNDLE).mtimeMs;
   const sources = Math.max(newestSource(path.join(ROOT, "src", "cli")), newestSource(path.join(ROOT, "src", "generator")));
   if (sources > built) throw new Error(`dist/cli/main.js is older than src/cli or src/generator: ${fix}`);
@@ -42,6 +44,12 @@ export function assertBuilt(): void {
 export function runtimeTarball(): { filename: string; contents: Buffer } {
   const { filename } = JSON.parse(readFileSync(RUNTIME_MANIFEST, "utf8")) as { filename: string };
   return { filename, contents: readFileSync(path.join(ROOT, "dist", "runtime", filename)) };
+}
+
+/** The CLI tarball a created project vendors as a devDependency (dist/cli-pack, packed by `npm run build`). */
+export function cliTarball(): { filename: string; contents: Buffer } {
+  const { filename } = JSON.parse(readFileSync(CLI_MANIFEST, "utf8")) as { filename: string };
+  return { filename, contents: readFileSync(path.join(ROOT, "dist", "cli-pack", filename)) };
 }
 
 /** A fresh directory under os.tmpdir(), far from this repository's package.json and git. */

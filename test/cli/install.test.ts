@@ -36,7 +36,8 @@ function startServer(cwd: string): Promise<{ url: string; stop: () => Promise<nu
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    // Killed when it never listens (it outlived the run otherwise); 90 s for a heavily loaded machine.
+    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`server did not start:\n${output}`))), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       const match = /Listening on (http:\/\/\S+)/.exec(output);

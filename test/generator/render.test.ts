@@ -55,3 +55,19 @@ describe("renderTemplate", () => {
     ]);
   });
 });
+
+describe("precompiled templates (dist/templates.precompiled.json, written by npm run build)", () => {
+  it("holds every .hbs under templates/, keyed by its text, for this handlebars", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const Handlebars = (await import("handlebars")).default;
+    const { precompiledSpec } = await import("../../src/generator/precompiled-templates.js");
+    const { TEMPLATES_DIR } = await import("../../src/generator/paths.js");
+    const files = (readdirSync(TEMPLATES_DIR, { recursive: true }) as string[]).filter((file) => file.endsWith(".hbs") && !file.includes("node_modules"));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(precompiledSpec(readFileSync(path.join(TEMPLATES_DIR, file), "utf8"), Handlebars.VERSION), file).toBeDefined();
+    // A template edited after the build has no entry, and renderText compiles it as before.
+    expect(precompiledSpec("{{name}} edited after the build", Handlebars.VERSION)).toBeUndefined();
+    expect(precompiledSpec(readFileSync(path.join(TEMPLATES_DIR, files[0]!), "utf8"), "0.0.0")).toBeUndefined();
+  });
+});

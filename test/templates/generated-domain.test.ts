@@ -1,13 +1,18 @@
 /**
  * SLOW, NETWORK: `trellis generate domain` in an installed project (the
- * default variant): drizzle-kit writes the migration, the project's own
- * typecheck and tests (old and new) pass, the built server serves the new
- * domain's CRUD over HTTP, and remove takes it all back out of main.ts.
+ * default variant), run the way a user runs it there: `npm run generate`
+ * and `npx trellis`, i.e. the CLI the project vendors as a devDependency
+ * (vendor/trellis-<version>.tgz), not this checkout's bin. drizzle-kit
+ * writes the migration, the project's own typecheck and tests (old and new)
+ * pass, the built server serves the new domain's CRUD over HTTP, and remove
+ * takes it all back out of main.ts. One install for the whole suite.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runCli } from "../cli/helpers.js";
+import { assertBuilt, cliEnv, ROOT } from "../cli/helpers.js";
 import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
 
 const FIELDS = "title:string total:number paid:boolean:optional status:enum(draft|sent)";
@@ -15,9 +20,31 @@ const FIELDS = "title:string total:number paid:boolean:optional status:enum(draf
 const EVERY_OTHER_TYPE = "body:text qty:int due:date at:datetime ref:uuid mail:email note:string:optional starts:datetime:optional";
 let project: Project | undefined;
 let mainBefore = "";
-afterAll(() => project?.cleanup());
+/** main.ts with orders and calendar-events, before invoices: what removing invoices must give back. */
+let mainBeforeInvoices = "";
+// Deleting an installed project (node_modules) can take longer than the default hook timeout on a busy machine.
+afterAll(() => project?.cleanup(), 120_000);
 
-const trellis = (args: string[]) => runCli(args, { cwd: project!.dir });
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `npx trellis ...` in the project, as a user types it. `--no` only forbids
+ * a download: were the vendored bin missing, npx would otherwise fetch
+ * whatever the registry calls "trellis" and run that.
+ */
+async function npxTrellis(args: string[]): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)("npx", ["--no", "trellis", ...args], { cwd: project!.dir, env: cliEnv({ NO_COLOR: "1", CI: "true" }) });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string; message: string };
+    return { code: typeof failed.code === "number" ? failed.code : 1, stdout: failed.stdout ?? "", stderr: `${failed.stderr ?? ""}${failed.message}` };
+  }
+}
 
 describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an installed project", () => {
   beforeAll(async () => {
@@ -27,12 +54,26 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     mainBefore = readFileSync(path.join(project.dir, "src", "main.ts"), "utf8");
   }, 240_000);
 
-  it("generates orders (and a domain with every other field type) with drizzle-kit migrations, and the project's typecheck and tests (old and new) pass", { timeout: 240_000 }, async () => {
-    const result = await trellis(["generate", "domain", "orders", "--fields", FIELDS]);
-    expect(result.code, result.stderr).toBe(0);
-    const events = await trellis(["generate", "domain", "CalendarEvent", "--fields", EVERY_OTHER_TYPE]);
+  it("installs the vendored CLI as a devDependency: node_modules/.bin/trellis, with ts-morph, execa and @clack/prompts pinned", () => {
+    const bin = path.join(project!.dir, "node_modules", ".bin", "trellis");
+    expect(existsSync(bin)).toBe(true);
+    expect(realpathSync(bin)).toBe(realpathSync(path.join(project!.dir, "node_modules", "trellis", "bin", "trellis.js")));
+    const cli = JSON.parse(readFileSync(path.join(project!.dir, "node_modules", "trellis", "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const root = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(cli.dependencies).toEqual({ "@clack/prompts": root.dependencies["@clack/prompts"], execa: root.dependencies.execa, "ts-morph": root.dependencies["ts-morph"] });
+    for (const dir of ["dist/cli", "dist/chunks", "templates/domain", "templates/default"]) expect(existsSync(path.join(project!.dir, "node_modules", "trellis", dir)), dir).toBe(true);
+  });
+
+  it("generates orders with `npm run generate`, and more domains with `npx trellis`, with drizzle-kit migrations; the project's typecheck and tests (old and new) pass", { timeout: 240_000 }, async () => {
+    const result = await npm(project!, ["run", "generate", "--", "domain", "orders", "--fields", FIELDS], { CI: "true" });
+    expect(result).toContain("Domain orders is ready");
+    const events = await npxTrellis(["generate", "domain", "CalendarEvent", "--fields", EVERY_OTHER_TYPE]);
     expect(events.code, events.stderr).toBe(0);
-    expect(result.stdout).toContain("Wrote the migration for table orders");
+    mainBeforeInvoices = readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8");
+    const invoices = await npxTrellis(["generate", "domain", "invoices"]);
+    expect(invoices.code, invoices.stderr).toBe(0);
+    expect(invoices.stdout).toContain("Registered invoicesRouter in src/main.ts");
+    expect(result).toContain("Wrote the migration for table orders");
     const migration = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_add_orders.sql"));
     expect(migration).toBeDefined();
     expect(readFileSync(path.join(project!.dir, "drizzle", migration!), "utf8")).toContain('CREATE TABLE "orders"');
@@ -41,11 +82,12 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     const tests = await npm(project!, ["test"]);
     expect(tests).toMatch(/test\/orders\.test\.ts \(7 tests\)/);
     expect(tests).toMatch(/test\/calendar-events\.test\.ts \(7 tests\)/);
+    expect(tests).toMatch(/test\/invoices\.test\.ts \(7 tests\)/);
     expect(tests).toMatch(/test\/products\.test\.ts/);
     expect(tests).not.toMatch(/\d+ failed/);
   });
 
-  it("serves the new domain's CRUD over HTTP from the built server", { timeout: 120_000 }, async () => {
+  it("serves the new domain's CRUD over HTTP from the built server", { timeout: 240_000 }, async () => {
     await npm(project!, ["run", "build"]);
     const server = await startServer(project!, { DATABASE_URL: "memory://" });
     try {
@@ -71,9 +113,13 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     }
   });
 
-  it("remove takes the domain out again: main.ts byte-identical, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
+  it("remove takes the domains out again: main.ts byte-identical after each, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
+    const invoices = await npxTrellis(["remove", "domain", "invoices"]);
+    expect(invoices.code, invoices.stderr).toBe(0);
+    expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBeforeInvoices);
+    expect(existsSync(path.join(project!.dir, "src", "domains", "invoices"))).toBe(false);
     for (const name of ["calendar_events", "orders"]) {
-      const result = await trellis(["remove", "domain", name]);
+      const result = await npxTrellis(["remove", "domain", name]);
       expect(result.code, result.stderr).toBe(0);
     }
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBefore);

@@ -64,7 +64,9 @@ export function startServer(project: Project, env: Record<string, string | undef
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let output = "";
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    // A server that never answered is killed too: otherwise it outlives the test run. 90 s, not
+    // 30: at a load average of 15 on 2 cores the default app took 29 s to listen (16:40 UTC).
+    const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`server did not start:\n${output}`))), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       const match = /Listening on (http:\/\/\S+)/.exec(output);
@@ -74,7 +76,7 @@ export function startServer(project: Project, env: Record<string, string | undef
       void waitForHealth(url).then(() => {
         clearTimeout(timer);
         resolve({ url, startupMs: performance.now() - started, stop: () => (child.kill("SIGTERM"), exited) });
-      }, reject);
+      }, (error: unknown) => (child.kill("SIGKILL"), reject(error)));
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));

@@ -4,7 +4,7 @@ import { initGitRepository, type GitResult } from "../../generator/git.js";
 import { resolveProjectTarget, type ProjectTarget } from "../../generator/naming.js";
 import { detectPackageManager, installDependencies, packageManagerCommands, type PackageManager } from "../../generator/pm.js";
 import { DEFAULT_PORT, planProject } from "../../generator/project.js";
-import { loadRuntimeTarball } from "../../generator/runtime-tarball.js";
+import { loadCliTarball, loadRuntimeTarball } from "../../generator/runtime-tarball.js";
 import { inspectTarget } from "../../generator/target.js";
 import { TrellisError } from "../errors.js";
 import { CREATE_FLAGS, CreateFlags, parseFlags } from "../options.js";
@@ -40,8 +40,8 @@ export async function createCommand(input: CreateInput, context: CommandContext)
   await inspectTarget(target);
 
   // 4. The whole project in memory; template errors surface before any write.
-  const runtime = await loadRuntimeTarball();
-  const plan = await planProject({ name: target.name, template: flags.template, db: answers.db, pm: answers.pm, runtime });
+  const [runtime, cli] = await Promise.all([loadRuntimeTarball(), loadCliTarball()]);
+  const plan = await planProject({ name: target.name, template: flags.template, db: answers.db, pm: answers.pm, runtime, cli });
 
   // 5. Staged, then moved into place in one rename.
   const output = await createOutput({ fancy: context.stdoutIsTTY && !context.ci });

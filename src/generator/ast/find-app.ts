@@ -1,4 +1,5 @@
-import { Node, Project, type ExpressionStatement, type ImportDeclaration, type SourceFile } from "ts-morph";
+import type { ExpressionStatement, ImportDeclaration, Project, SourceFile } from "ts-morph";
+import { tsMorph } from "./ts-morph.js";
 
 /**
  * Where a main.ts registers its routers: the `<app>.include(<router>)`
@@ -15,13 +16,22 @@ export interface AppRegistrations {
 
 export const EXPECTED_SHAPE = "an `app.include(someRouter)` statement (as in the buildApp function of a created project) and import declarations";
 
+let project: Project | undefined;
+
+/**
+ * One in-memory project per process: each parse replaces the file it held,
+ * so nothing accumulates, and a SourceFile from an earlier call is stale.
+ */
 export function parseSource(source: string, fileName = "main.ts"): SourceFile {
-  const project = new Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { allowJs: false } });
+  const { Project } = tsMorph();
+  project ??= new Project({ useInMemoryFileSystem: true, skipFileDependencyResolution: true, compilerOptions: { allowJs: false } });
+  for (const old of project.getSourceFiles()) project.removeSourceFile(old);
   return project.createSourceFile(fileName, source, { overwrite: true });
 }
 
 /** The receiver and argument of `x.include(arg)`, or undefined for any other statement. */
 export function includeCall(statement: ExpressionStatement): { receiver: string; argument: string } | undefined {
+  const { Node } = tsMorph();
   const call = statement.getExpression();
   if (!Node.isCallExpression(call)) return undefined;
   const callee = call.getExpression();
@@ -33,6 +43,7 @@ export function includeCall(statement: ExpressionStatement): { receiver: string;
 }
 
 export function findAppRegistrations(file: SourceFile): AppRegistrations {
+  const { Node } = tsMorph();
   const includes: ExpressionStatement[] = [];
   file.forEachDescendant((node) => {
     if (Node.isExpressionStatement(node) && includeCall(node) !== undefined) includes.push(node);

@@ -1,6 +1,7 @@
 import type { ImportDeclaration } from "ts-morph";
 import { TrellisError } from "../../cli/errors.js";
 import { EXPECTED_SHAPE, findAppRegistrations, includeCall, lineBounds, parseSource } from "./find-app.js";
+import { tsMorph } from "./ts-morph.js";
 
 export interface RouterRegistration {
   /** "ordersRouter" */
@@ -66,7 +67,10 @@ function importEdit({ imports, registration, newline }: { imports: ImportDeclara
 }
 
 export function hasSyntaxErrors(source: string): boolean {
+  // The bare parser, without a ts-morph project around it: nothing else is needed to see syntax errors.
+  const { ts } = tsMorph();
+  const parsed = ts.createSourceFile("check.ts", source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   // parseDiagnostics is the parser's own list (internal to TypeScript, stable for years): syntax only, no type check.
-  const diagnostics = (parseSource(source).compilerNode as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
+  const diagnostics = (parsed as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics;
   return diagnostics !== undefined && diagnostics.length > 0;
 }
