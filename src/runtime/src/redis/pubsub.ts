@@ -7,7 +7,7 @@ import { decodeFrame, encodeFrame, validOrigin } from "./frame.js";
 import { LogThrottle } from "./log-throttle.js";
 
 export interface RedisPubSubOptions {
-  /** Tags this instance's messages; default a random UUID. */
+  /** Tags this instance's messages (unique per instance: messages with its id are dropped as echoes); default a random UUID. */
   instanceId?: string;
   logger?: Logger;
   /** Each kind of failure (publish, subscriber connection) is logged at most once per this; default 10,000 ms. */
@@ -53,7 +53,8 @@ export class RedisPubSub implements PubSub {
     // Re-subscribing is ours (on "ready"), and subscribe commands are never queued while disconnected.
     // Named, so that operators (and tests) find it in CLIENT LIST.
     const connectionName = `trellis-pubsub-${this.instanceId.replace(/[^\x21-\x7e]/g, "_")}`;
-    this.#subscriber = publisher.duplicate({ autoResubscribe: false, enableOfflineQueue: false, connectionName });
+    // lazyConnect off: a lazy publisher's subscriber would otherwise wait for a command that never comes.
+    this.#subscriber = publisher.duplicate({ autoResubscribe: false, enableOfflineQueue: false, lazyConnect: false, connectionName });
     this.#subscriber.on("message", (channel: string, raw: string) => this.#onMessage(channel, raw));
     const lost = (err: Error | undefined): void => {
       if (this.#closed) return;
