@@ -50,9 +50,9 @@ export class RedisPubSub implements PubSub {
     this.#logger = options.logger ?? createConsoleLogger();
     this.#throttle = new LogThrottle(options.logIntervalMs ?? 10_000);
     this.#subscribeTimeoutMs = options.subscribeTimeoutMs ?? 2_000;
-    // Re-subscribing is ours (on "ready"), and subscribe commands are never queued while disconnected.
     // Named, so that operators (and tests) find it in CLIENT LIST.
     const connectionName = `trellis-pubsub-${this.instanceId.replace(/[^\x21-\x7e]/g, "_")}`;
+    // Re-subscribing is ours (on "ready"), and subscribe commands are never queued while disconnected.
     // lazyConnect off: a lazy publisher's subscriber would otherwise wait for a command that never comes.
     this.#subscriber = publisher.duplicate({ autoResubscribe: false, enableOfflineQueue: false, lazyConnect: false, connectionName });
     this.#subscriber.on("message", (channel: string, raw: string) => this.#onMessage(channel, raw));
@@ -77,7 +77,6 @@ export class RedisPubSub implements PubSub {
     }
     try {
       await this.#publisher.publish(channel, encodeFrame(this.instanceId, message));
-      this.#throttle.clear("publish");
     } catch (err) {
       this.#publishFailed(err);
     }
