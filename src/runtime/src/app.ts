@@ -219,6 +219,20 @@ export class App implements PipelineHost {
     return this;
   }
 
+  /**
+   * Runs the startup hooks without listening (once; again only after
+   * runShutdownHooks). For servers you create yourself and for the test
+   * client's `lifespan` option; `listen()` calls it for you.
+   */
+  runStartupHooks(): Promise<void> {
+    return this.#lifespan.startup();
+  }
+
+  /** Runs the shutdown hooks in reverse order, if startup ran; `close()` calls it for you. */
+  runShutdownHooks(): Promise<void> {
+    return this.#lifespan.shutdown(this.logger);
+  }
+
   /** True once shutdown has begun. */
   get closing(): boolean {
     return this.#closing;

@@ -20,7 +20,7 @@ export type { DocsOptions, OpenAPIObject, OpenAPIOptions } from "./openapi/types
 export { httpBearer, type HTTPBearerOptions } from "./security/http-bearer.js";
 export { oauth2PasswordBearer, OAuth2PasswordRequestForm, type OAuth2PasswordBearerOptions, type OAuth2PasswordRequest } from "./security/oauth2.js";
 export { notAuthenticated, bearerToken } from "./security/credentials.js";
-export { TestClient, TestResponse, createTestClient, type TestRequestOptions } from "./testing/test-client.js";
+export { TestClient, TestResponse, createTestClient, type TestClientOptions, type TestRequestOptions } from "./testing/test-client.js";
 export * from "./settings/index.js";
 export * from "./ws/index.js";
 export { requestId, type RequestIdOptions } from "./middleware/request-id.js";

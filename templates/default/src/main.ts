@@ -1,25 +1,21 @@
 import { readFileSync } from "node:fs";
-import { ConnectionManager, cors, createApp, createLogger, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
-import { z } from "zod";
+import { ConnectionManager, cors, createApp, createLogger, JSONResponse, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
 import { loadSettings, type Settings } from "./core/config.js";
-import { openDatabase, type Database } from "./core/database.js";
+import { openDatabase, withTimeout, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
+import { isDatabaseUnavailable } from "./core/errors.js";
 import { noStoreWhenAuthenticated } from "./core/no-store.js";
 import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
 import { createChatRouter } from "./domains/chat/router.js";
 import { productsRouter } from "./domains/products/router.js";
 import { usersRouter } from "./domains/users/router.js";
+import { createHealthRouter, type ReadinessCheck } from "./health.js";
 import { ensureFirstSuperuser } from "./startup.js";
 
 // Read at startup rather than imported, so that src/ stays the compiler's
 // rootDir; "../package.json" is the project root from src/ and from dist/.
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
-
-export const Health = z.object({
-  status: z.literal("healthy"),
-  version: z.string(),
-}).meta({ id: "Health" });
 
 export interface BuildAppOptions {
   /** Use this database instead of opening the one DATABASE_URL names; the app then leaves closing it to the caller (tests). */
@@ -27,10 +23,10 @@ export interface BuildAppOptions {
 }
 
 /**
- * Builds the app: middleware, routers and the health check. server.ts
+ * Builds the app: middleware, routers and the health checks. server.ts
  * listens on a port; the tests and `npm run openapi` use the same app
- * in-process. Startup hooks (run by listen) migrate PGlite and create the
- * first superuser; the database closes last on shutdown.
+ * in-process. Startup hooks (run by listen) migrate the database and create
+ * the first superuser; the database closes last on shutdown.
  */
 export function buildApp(settings: Settings = loadSettings(), options: BuildAppOptions = {}) {
   // Human log lines while developing; JSON lines (one per event, secrets redacted) in production and tests.
@@ -46,11 +42,20 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     websocket: { origins: origins.length === 0 ? "same-origin" : origins },
   });
 
-  const database = options.database ?? openDatabase(settings.DATABASE_URL, { onPoolError: (err) => logger.error({ err }, "PostgreSQL pool error") });
+  const database = options.database ?? openDatabase(settings.DATABASE_URL, {
+    poolSize: settings.DATABASE_POOL_SIZE,
+    onPoolError: (err) => logger.error({ err }, "PostgreSQL pool error"),
+  });
   // Registered first, so it runs last: every other shutdown hook may still need the database.
   if (!options.database) app.onShutdown(() => database.close());
   app.dependencyOverrides.set(getSettings, () => settings);
   app.dependencyOverrides.set(getDatabase, () => database);
+  // A database that is down or dropped the connection is an outage, not a bug: 503 so clients retry; anything else stays a 500.
+  app.exceptionHandler(Error, (error, request) => {
+    if (!isDatabaseUnavailable(error)) throw error;
+    (request?.log ?? logger).warn({ err: error.message }, "Database unavailable");
+    return new JSONResponse({ detail: "Database unavailable" }, { status: 503, headers: { "Retry-After": "5" } });
+  });
 
   app.use(requestId());
   app.use(timing());
@@ -67,8 +72,13 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
 
   app.onStartup(async () => {
-    // PGlite lives inside this process, so it migrates itself; a shared PostgreSQL is migrated once per deploy (npm run db:migrate).
-    if (database.kind === "pglite") await database.migrate();
+    // Unreachable PostgreSQL: one clear line at startup (server.ts), not a migrator stack trace.
+    await database.ping();
+    // PGlite lives inside this process, so it always migrates itself. On a shared
+    // PostgreSQL the instances take turns (an advisory lock); with
+    // MIGRATE_ON_STARTUP=false a release step runs `npm run db:migrate` instead.
+    // A PostgreSQL database passed in (the tests' schema) is migrated by whoever opened it.
+    if (database.kind === "pglite" || (settings.MIGRATE_ON_STARTUP && !options.database)) await database.migrate();
     await ensureFirstSuperuser(database, settings, logger);
   });
 
@@ -79,14 +89,10 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     await pubsub?.close();
   });
 
-  app.get("/health", {
-    summary: "Liveness check",
-    tags: ["health"],
-    response: Health,
-    // Load balancers poll it; limiting them would take a healthy instance out of rotation.
-    rateLimit: false,
-  }, () => ({ status: "healthy" as const, version: pkg.version }));
-
+  const checks: Record<string, ReadinessCheck> = { database: (ms) => database.ping(ms) };
+  // Not ready until connected: a PING queued while ioredis reconnects would only wait.
+  if (redis) checks.redis = (ms) => (redis.status === "ready" ? withTimeout(redis.ping(), ms, "redis") : Promise.reject(new Error(`redis is ${redis.status}`)));
+  app.include(createHealthRouter(pkg.version, checks));
   app.include(usersRouter);
   app.include(authRouter);
   app.include(productsRouter);

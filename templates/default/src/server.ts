@@ -1,4 +1,5 @@
 import { loadSettings } from "./core/config.js";
+import { DatabaseUnreachableError } from "./core/database.js";
 import { DataDirLockedError } from "./core/pglite-lock.js";
 import { buildApp } from "./main.js";
 
@@ -17,5 +18,11 @@ try {
 // listen() runs the startup hooks (migrations, first superuser) and shuts
 // down gracefully on SIGTERM and SIGINT: in-flight requests finish,
 // WebSockets close with 1001, then the database closes last.
-const { url } = await app.listen({ port: settings.PORT, host: settings.HOST });
+const { url } = await app.listen({ port: settings.PORT, host: settings.HOST }).catch(async (error: unknown) => {
+  // PostgreSQL is down or DATABASE_URL is wrong: one line saying so, then exit 1.
+  if (!(error instanceof DatabaseUnreachableError)) throw error;
+  console.error(`error: ${error.message}`);
+  await app.close().catch(() => undefined);
+  process.exit(1);
+});
 console.log(`Listening on ${url} (API docs at ${url}/docs)`);

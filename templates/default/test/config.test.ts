@@ -44,6 +44,12 @@ describe("settings", () => {
     expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);
   });
 
+  it("sizes the PostgreSQL pool from DATABASE_POOL_SIZE and migrates at startup unless MIGRATE_ON_STARTUP=false", () => {
+    expect(load({ NODE_ENV: "test" })).toMatchObject({ DATABASE_POOL_SIZE: 10, MIGRATE_ON_STARTUP: true });
+    expect(load({ NODE_ENV: "test", DATABASE_POOL_SIZE: "25", MIGRATE_ON_STARTUP: "false" })).toMatchObject({ DATABASE_POOL_SIZE: 25, MIGRATE_ON_STARTUP: false });
+    expect(problems({ NODE_ENV: "test", DATABASE_POOL_SIZE: "0", MIGRATE_ON_STARTUP: "maybe" })).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE/), expect.stringMatching(/^MIGRATE_ON_STARTUP/)]);
+  });
+
   it("refuses a DATABASE_URL that is neither memory:// nor postgres://, and a PORT that is not an integer", () => {
     const found = problems({ NODE_ENV: "test", DATABASE_URL: "mysql://x", PORT: "80a" });
     expect(found).toEqual([expect.stringMatching(/^PORT/), expect.stringMatching(/^DATABASE_URL/)]);

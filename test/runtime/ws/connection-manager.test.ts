@@ -30,6 +30,14 @@ describe("ConnectionManager", () => {
     for (const s of [a1, a2, b1]) expect(await s.receiveText()).toBe("to everyone");
   });
 
+  it("broadcasts text frames whose UTF-8 survives being encoded once for every peer", async () => {
+    const { client, manager } = roomsApp();
+    const [a1, a2] = [await client.websocket("/ws/rooms/a"), await client.websocket("/ws/rooms/a")];
+    await waitFor(() => manager.connections("a").length === 2, "two members");
+    a1.send("héllo ✓ 😀 \u202e");
+    expect(await a2.receiveJson()).toEqual({ room: "a", text: "héllo ✓ 😀 \u202e" });
+  });
+
   it("stops delivering room messages after leave, and forgets a closed socket's rooms", async () => {
     const { client, manager } = roomsApp();
     const a1 = await client.websocket("/ws/rooms/a");

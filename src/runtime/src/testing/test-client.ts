@@ -48,7 +48,14 @@ export class TestClient {
   readonly #agent = new Agent({ keepAlive: true });
   readonly #sockets = new Set<TestWebSocket>();
 
-  constructor(readonly app: App) {}
+  readonly #lifespan: boolean;
+
+  constructor(
+    readonly app: App,
+    options: TestClientOptions = {},
+  ) {
+    this.#lifespan = options.lifespan ?? false;
+  }
 
   /** Replaces a dependency until `restore` is called or the override is replaced. */
   override<T>(dependency: DependencyFn<T>, replacement: DependencyFn<T>): () => void {
@@ -58,14 +65,19 @@ export class TestClient {
 
   /** The server's base address, starting it on first use. */
   address(): Promise<{ host: string; port: number }> {
-    this.#base ??= new Promise((resolve, reject) => {
+    this.#base ??= this.#start();
+    return this.#base;
+  }
+
+  async #start(): Promise<{ host: string; port: number }> {
+    if (this.#lifespan) await this.app.runStartupHooks();
+    return new Promise((resolve, reject) => {
       const server = createServer(this.app.handle);
       server.on("upgrade", this.app.handleUpgrade);
       this.#server = server;
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve({ host: "127.0.0.1", port: (server.address() as AddressInfo).port }));
     });
-    return this.#base;
   }
 
   async url(path = "/"): Promise<string> {
@@ -147,9 +159,19 @@ export class TestClient {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await this.app.drain();
+    if (this.#lifespan) await this.app.runShutdownHooks();
   }
 }
 
-export function createTestClient(app: App): TestClient {
-  return new TestClient(app);
+export interface TestClientOptions {
+  /**
+   * Run the app's startup hooks before the first request and its shutdown
+   * hooks in `close()`, as FastAPI's `with TestClient(app)` does. Default
+   * false: tests that build their own fixtures skip the app's hooks.
+   */
+  lifespan?: boolean;
+}
+
+export function createTestClient(app: App, options?: TestClientOptions): TestClient {
+  return new TestClient(app, options);
 }

@@ -45,6 +45,8 @@ interface Member {
   stopListening: () => void;
 }
 
+const TEXT_FRAME = { binary: false } as const;
+
 const idOf = (target: ConnectionTarget): string => (typeof target === "string" ? target : target.id);
 const encode = (message: OutboundMessage): string => (typeof message === "string" ? message : JSON.stringify(message));
 
@@ -169,11 +171,18 @@ export class ConnectionManager {
       this.#members.get(envelope.to)?.socket.send(envelope.data);
       return;
     }
-    const ids = envelope.room === undefined ? this.#members.keys() : (this.#rooms.get(envelope.room) ?? new Set<string>()).values();
+    // Encoded once for every peer: given a string, ws would encode it again per socket.
+    const text = Buffer.from(envelope.data, "utf8");
     // Copied first: a send that terminates a slow peer removes it from these maps.
-    for (const id of [...ids]) {
+    if (envelope.room === undefined) {
+      for (const member of Array.from(this.#members.values())) {
+        if (except === undefined || !except.has(member.socket.id)) member.socket.send(text, TEXT_FRAME);
+      }
+      return;
+    }
+    for (const id of Array.from(this.#rooms.get(envelope.room) ?? [])) {
       if (except?.has(id)) continue;
-      this.#members.get(id)?.socket.send(envelope.data);
+      this.#members.get(id)?.socket.send(text, TEXT_FRAME);
     }
   }
 

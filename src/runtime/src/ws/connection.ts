@@ -99,10 +99,14 @@ export class WebSocketConnection {
    * Sends a text (string) or binary (Buffer) message. Returns false when
    * the message was not sent: the connection is closing, or the peer reads
    * too slowly and was just terminated (backpressure bound, D14).
+   *
+   * `{ binary: false }` sends bytes that already hold UTF-8 text as a text
+   * frame: a broadcast encodes its message once instead of once per peer.
    */
-  send(data: string | Buffer | Uint8Array): boolean {
+  send(data: string | Buffer | Uint8Array, options?: { binary?: boolean }): boolean {
     if (!this.isOpen) return false;
-    this.#ws.send(data);
+    if (options === undefined) this.#ws.send(data);
+    else this.#ws.send(data, { binary: options.binary ?? typeof data !== "string" });
     if (this.#ws.bufferedAmount > this.#limits.maxBufferedAmount) {
       this.#limits.logger.warn({ path: this.request.path, bufferedAmount: this.#ws.bufferedAmount }, "Terminating a WebSocket peer that reads too slowly");
       this.#ws.terminate();

@@ -36,6 +36,10 @@ export const SettingsSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Unset: PGlite under ./.data. "memory://": PGlite in memory. postgres://: a PostgreSQL server.
   DATABASE_URL: z.string().regex(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, "memory:// or a postgres:// URL").optional(),
+  // Per instance: N instances open up to N x DATABASE_POOL_SIZE connections, which must stay under the server's max_connections.
+  DATABASE_POOL_SIZE: z.int().min(1).max(1_000).default(10),
+  // PostgreSQL: migrate at startup under an advisory lock (instances take turns); false leaves it to `npm run db:migrate`.
+  MIGRATE_ON_STARTUP: z.boolean().default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+$/, "a redis:// URL").optional(),
   SECRET_KEY: z.string().optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: z.int().min(1).max(60 * 24 * 30).default(30),

@@ -17,3 +17,25 @@ export function hasSqlState(error: unknown, code: string): boolean {
 }
 
 export const isUniqueViolation = (error: unknown): boolean => hasSqlState(error, SQLSTATE.UNIQUE_VIOLATION);
+
+/** Node socket errors meaning the database server cannot be reached. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
+/** node-postgres errors that carry no code: a connection that died or a pool that could not get one in time. */
+const UNREACHABLE_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+
+/**
+ * True when an error (possibly wrapped by drizzle) means the database is
+ * down or dropped the connection, rather than a bug: SQLSTATE class 08
+ * (connection exception), 57P01-57P03 (server shutting down, cannot connect
+ * now), 53300 (too many connections), a refused socket or a dead client.
+ * These become 503 so that clients retry instead of seeing a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== null && typeof current === "object" && depth < 5; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (code.startsWith("08") || /^57P0[123]$/.test(code) || code === "53300" || UNREACHABLE_CODES.has(code))) return true;
+    if (typeof message === "string" && UNREACHABLE_MESSAGES.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

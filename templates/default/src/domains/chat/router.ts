@@ -36,9 +36,13 @@ export function createChatRouter(manager: ConnectionManager): Router {
     params: ChatParams,
     dependencies: [checkOptionalToken],
     manager,
-  }, async ({ socket, params }) => {
+  }, async ({ socket, params, request }) => {
     for await (const message of socket.texts()) {
-      await manager.broadcast({ client_id: params.client_id, message });
+      // Local clients have it by now; a failed publish (Redis away) only costs
+      // the other instances' copy, so it is logged and the socket stays open.
+      await manager.broadcast({ client_id: params.client_id, message }).catch((err: unknown) => {
+        request.log.warn({ err }, "Chat message not published to the other instances");
+      });
     }
   });
   return router;
