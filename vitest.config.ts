@@ -4,9 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // Tests run against the runtime's TypeScript sources, not a stale dist/.
-    alias: {
-      "@trellis/runtime": fileURLToPath(new URL("./src/runtime/src/index.ts", import.meta.url)),
-    },
+    alias: [
+      { find: /^@trellis\/runtime\/redis$/, replacement: fileURLToPath(new URL("./src/runtime/src/redis/index.ts", import.meta.url)) },
+      { find: /^@trellis\/runtime$/, replacement: fileURLToPath(new URL("./src/runtime/src/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

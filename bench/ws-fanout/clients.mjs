@@ -2,19 +2,20 @@
 // (pinned to another CPU than the server). Opens N sockets, then:
 //  1. latency: one broadcast at a time; time from send until the last of N sockets has it;
 //  2. throughput: keeps WINDOW broadcasts in flight for DURATION seconds; counts completed ones.
-// Prints one JSON line on stdout. Env: PORT, CLIENTS, LATENCY_COUNT, DURATION, WINDOW.
+// Prints one JSON line on stdout. Env: PORT (or PORTS=a,b: clients split round-robin over the
+// instances, the sender on the first), CLIENTS, LATENCY_COUNT, DURATION, WINDOW.
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 
 const require = createRequire(new URL("../.deps/package.json", import.meta.url));
 const { WebSocket } = require("ws");
 
-const PORT = Number(process.env.PORT);
+const PORTS = (process.env.PORTS ?? process.env.PORT).split(",").map(Number);
 const N = Math.min(Number(process.env.CLIENTS ?? 100), 5000);
 const LATENCY_COUNT = Math.min(Number(process.env.LATENCY_COUNT ?? 200), 10_000);
 const DURATION_MS = Math.min(Number(process.env.DURATION ?? 5), 60) * 1000;
 const WINDOW = Math.min(Number(process.env.WINDOW ?? 8), 100);
-const URL_ = `ws://127.0.0.1:${PORT}/ws/fan`;
+const urlOf = (i) => `ws://127.0.0.1:${PORTS[i % PORTS.length]}/ws/fan`;
 
 const fail = (msg) => {
   console.error(msg);
@@ -41,7 +42,7 @@ const sockets = [];
 for (let i = 0; i < N; i += 50) {
   const batch = [];
   for (let j = i; j < Math.min(N, i + 50); j++) {
-    const ws = new WebSocket(URL_, { perMessageDeflate: false });
+    const ws = new WebSocket(urlOf(j), { perMessageDeflate: false });
     ws.on("message", onMessage);
     ws.on("error", (err) => fail(`socket ${j}: ${err.message}`));
     sockets.push(ws);

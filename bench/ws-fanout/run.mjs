@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // WebSocket fan-out benchmark (issue 3, Performance (2)): N clients on loopback; one message to
 // the server makes it broadcast to all N. (a) trellis app.ws + ConnectionManager.broadcast,
-// (b) bare ws WebSocketServer with a loop over clients. Never part of `npm test`.
+// (b) bare ws WebSocketServer with a loop over clients, (c) "trellis-redis": two trellis
+// instances on two ports sharing the chat through a RedisPubSub and a private redis-server
+// started here, the clients split over both and the sender on the first (issue 6).
+// Never part of `npm test`.
 //
 //   npm ci --prefix bench/.deps            # once: ws for the baseline and the clients
-//   node bench/ws-fanout/run.mjs [--servers trellis,ws,wstext] [--clients 100,1000] [--rounds 3] [--latency-count 200] [--duration 5] [--window 8]
+//   node bench/ws-fanout/run.mjs [--servers trellis,ws,wstext,trellis-redis] [--clients 100,1000] [--rounds 3] [--latency-count 200] [--duration 5] [--window 8]
 //
-// Server pinned to CPU 0, the client process to CPU 1; rounds alternate a, b. Reports medians over
+// Server pinned to CPU 0 (both instances for trellis-redis), the client process and redis-server
+// to CPU 1; rounds alternate a, b, c. Reports medians over
 // rounds of: p50/p99 time from send until every client has the message (one broadcast in
 // flight at a time), and sustained broadcasts/s with --window broadcasts in flight.
 import { spawn } from "node:child_process";
@@ -35,11 +39,12 @@ const SERVERS = [
   { key: "trellis", label: "trellis app.ws + ConnectionManager", args: ["--import", "tsx", join(HERE, "trellis-server.mjs")] },
   { key: "ws", label: "bare ws, loop over clients", args: [join(HERE, "ws-server.mjs")] },
   { key: "wstext", label: "bare ws, decoded once, string sent", args: [join(HERE, "ws-server.mjs")], env: { MODE: "text" } },
+  { key: "trellis-redis", label: "trellis, 2 instances through Redis", args: ["--import", "tsx", join(HERE, "trellis-server.mjs")], instances: 2, redis: true },
 ].filter((s) => opt.servers.split(",").includes(s.key));
 
-function health() {
+function health(port = PORT) {
   return new Promise((res) => {
-    const req = request({ host: "127.0.0.1", port: PORT, path: "/health", timeout: 1000, agent: false }, (r) => {
+    const req = request({ host: "127.0.0.1", port, path: "/health", timeout: 1000, agent: false }, (r) => {
       r.resume();
       res(r.statusCode === 200);
     });
@@ -49,17 +54,42 @@ function health() {
   });
 }
 
+const stopped = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
+
+/** A redis-server of the bench's own (never the shared one), on CPU 1 beside the clients. */
+async function startRedis(port) {
+  const child = spawn("taskset", ["-c", "1", "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pong = await new Promise((res) => {
+      const c = spawn("redis-cli", ["-p", String(port), "ping"], { stdio: ["ignore", "pipe", "ignore"] });
+      let out = "";
+      c.stdout.on("data", (d) => (out += d));
+      c.on("exit", () => res(out.trim() === "PONG"));
+    });
+    if (pong) return child;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("redis-server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function run(server, clients) {
-  const child = spawn("taskset", ["-c", "0", process.execPath, ...server.args], { cwd: ROOT, env: { ...process.env, PORT: String(PORT), ...server.env }, stdio: ["ignore", "ignore", "inherit"] });
+  const ports = Array.from({ length: server.instances ?? 1 }, (_, i) => PORT + i);
+  const redisPort = PORT + 10;
+  const redis = server.redis ? await startRedis(redisPort) : undefined;
+  const env = { ...process.env, ...server.env, ...(redis ? { REDIS_URL: `redis://127.0.0.1:${redisPort}` } : {}) };
+  const children = ports.map((port) => spawn("taskset", ["-c", "0", process.execPath, ...server.args], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] }));
   try {
     const deadline = Date.now() + 15_000;
-    while (!(await health())) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${server.key} did not start`);
-      await new Promise((r) => setTimeout(r, 100));
+    for (const port of ports) {
+      while (!(await health(port))) {
+        if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) throw new Error(`${server.key} did not start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
     const out = await new Promise((res, rej) => {
       const c = spawn("taskset", ["-c", "1", process.execPath, join(HERE, "clients.mjs")], {
-        env: { ...process.env, PORT: String(PORT), CLIENTS: String(clients), LATENCY_COUNT: opt["latency-count"], DURATION: opt.duration, WINDOW: opt.window },
+        env: { ...process.env, PORTS: ports.join(","), CLIENTS: String(clients), LATENCY_COUNT: opt["latency-count"], DURATION: opt.duration, WINDOW: opt.window },
         stdio: ["ignore", "pipe", "inherit"],
       });
       let text = "";
@@ -68,8 +98,12 @@ async function run(server, clients) {
     });
     return out;
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+    for (const child of children) child.kill("SIGTERM");
+    await Promise.all(children.map(stopped));
+    if (redis) {
+      redis.kill("SIGTERM");
+      await stopped(redis);
+    }
   }
 }
 
@@ -93,7 +127,7 @@ for (const n of counts) {
 }
 const loadAfter = os.loadavg();
 console.log(`\n### WebSocket fan-out, ${new Date().toISOString()}`);
-console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; server on CPU 0, all clients in one process on CPU 1; ${ROUNDS} rounds alternating; ${opt["latency-count"]} sequential broadcasts for latency (after 20 warm-up), then ${opt.duration} s with ${opt.window} in flight; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
+console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; server (both instances for trellis-redis) on CPU 0, all clients in one process and the private redis-server on CPU 1; ${ROUNDS} rounds alternating; ${opt["latency-count"]} sequential broadcasts for latency (after 20 warm-up), then ${opt.duration} s with ${opt.window} in flight; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
 console.log("| clients | server | p50 all delivered (ms) | p99 (ms) | broadcasts/s | messages delivered/s |");
 console.log("|---:|---|---:|---:|---:|---:|");
 const med = {};

@@ -1,10 +1,15 @@
 // (a) trellis: an app.ws route whose handler broadcasts every text it receives through a
 // ConnectionManager. Started by bench/ws-fanout/run.mjs as
-//   node --import tsx bench/ws-fanout/trellis-server.mjs   (PORT env)
+//   node --import tsx bench/ws-fanout/trellis-server.mjs   (PORT env; REDIS_URL for the two-instance run)
+// With REDIS_URL the manager's broadcasts go through a RedisPubSub, so that two of these
+// processes on two ports share one chat.
 import { ConnectionManager, createApp, silentLogger } from "../../src/runtime/src/index.ts";
+import { connectRedis, RedisPubSub } from "../../src/runtime/src/redis/index.ts";
 
 const PORT = Number(process.env.PORT ?? 3000);
-const manager = new ConnectionManager();
+const redis = process.env.REDIS_URL ? connectRedis(process.env.REDIS_URL) : undefined;
+const pubsub = redis ? new RedisPubSub(redis, { logger: silentLogger }) : undefined;
+const manager = new ConnectionManager(pubsub ? { pubsub } : {});
 const app = createApp({
   title: "bench-ws",
   logger: silentLogger,
@@ -17,5 +22,7 @@ app.ws("/ws/fan", { manager }, async ({ socket }) => {
     await manager.broadcast(message);
   }
 });
+// Subscribed before the first client connects, so that no broadcast of the run is missed.
+if (pubsub) await pubsub.subscribe("bench:ready", () => undefined);
 await app.listen({ port: PORT, host: "127.0.0.1", signals: false });
 console.log(`ready ${PORT}`);

@@ -7,7 +7,7 @@ const read = (file: string) => JSON.parse(readFileSync(new URL(`../../${file}`, 
 describe("the versions created projects pin", () => {
   it("are the exact versions this repository builds and tests with", () => {
     const root = read("package.json");
-    for (const name of ["typescript", "tsx", "vitest", "@types/node"] as const) {
+    for (const name of ["typescript", "tsx", "vitest", "@types/node", "ioredis"] as const) {
       expect(VERSIONS[name], name).toBe(root.devDependencies?.[name]);
     }
   });

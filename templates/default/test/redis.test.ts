@@ -22,8 +22,8 @@ describe.skipIf(url === undefined)("with REDIS_URL", () => {
   });
 
   it("counts one client's requests across two instances' stores and refuses the one over the limit with a wait", async () => {
-    const first = new RedisRateLimitStore(connect(), run);
-    const second = new RedisRateLimitStore(connect(), run);
+    const first = new RedisRateLimitStore(connect(), { prefix: run });
+    const second = new RedisRateLimitStore(connect(), { prefix: run });
     const policy = { limit: 3, windowMs: 60_000 };
     const hits = [await first.hit("client", policy), await second.hit("client", policy), await first.hit("client", policy), await second.hit("client", policy)];
     expect(hits.map((h) => h.allowed)).toEqual([true, true, true, false]);
