@@ -64,9 +64,9 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.use(noStoreWhenAuthenticated());
   if (origins.length > 0) app.use(cors({ origins }));
   // With REDIS_URL, counters and chat broadcasts are shared by every instance; without it they stay in this process.
-  const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL);
+  // The logger gets one line per 10 s while Redis is away, not one per reconnect attempt.
+  const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL, { logger });
   if (redis) {
-    redis.on("error", (err: Error) => logger.warn({ err: err.message }, "Redis connection error"));
     app.onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
   }
   app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
@@ -82,7 +82,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     await ensureFirstSuperuser(database, settings, logger);
   });
 
-  const pubsub = redis ? new RedisPubSub(redis) : undefined;
+  const pubsub = redis ? new RedisPubSub(redis, { logger }) : undefined;
   const chat = new ConnectionManager({ logger, ...(pubsub ? { pubsub } : {}) });
   app.onShutdown(async () => {
     await chat.close();
