@@ -155,8 +155,11 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
         expect(response.status).toBe(500);
         expect(await response.text()).toBe('{"detail":"Internal Server Error"}');
         expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-        // The operator still learns why, from the log line that carries the same request id.
-        expect(app.output()).toContain(response.headers.get("x-request-id")!);
+        // The operator still learns why, from the log line that carries the same request id;
+        // the line reaches this process a little after the response (pino writes asynchronously).
+        const requestId = response.headers.get("x-request-id")!;
+        for (let waited = 0; !app.output().includes(requestId) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(app.output()).toContain(requestId);
         expect(app.output()).toMatch(/relation \\?"products\\?" does not exist/);
       } finally {
         expect(await app.stop()).toBe(0);
