@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { TrellisConfigError } from "../errors/config-error.js";
 import type { Logger } from "../logger.js";
-import { LogThrottle } from "./log-throttle.js";
+import { LogThrottle } from "../log-throttle.js";
 
 export interface ConnectRedisOptions extends RedisOptions {
   /** Connection errors are logged here at most once per `logIntervalMs`; default: not logged (attach your own "error" listener). */

@@ -4,7 +4,7 @@ import { TrellisConfigError } from "../errors/config-error.js";
 import { createConsoleLogger, type Logger } from "../logger.js";
 import type { PubSub, Unsubscribe } from "../ws/pubsub/types.js";
 import { decodeFrame, encodeFrame, validOrigin } from "./frame.js";
-import { LogThrottle } from "./log-throttle.js";
+import { LogThrottle } from "../log-throttle.js";
 
 export interface RedisPubSubOptions {
   /** Tags this instance's messages (unique per instance: messages with its id are dropped as echoes); default a random UUID. */

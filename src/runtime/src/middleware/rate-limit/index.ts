@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
+import { LogThrottle } from "../../log-throttle.js";
 import { TrellisConfigError } from "../../errors/config-error.js";
 import type { Request } from "../../http/request.js";
 import { Response } from "../../http/response.js";
@@ -81,7 +82,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     return ip === undefined ? undefined : addressKey(ip, ipv6Subnet);
   });
   const exempt = options.exempt;
-  let lastErrorLog = -Infinity;
+  const errorLog = new LogThrottle(ERROR_LOG_INTERVAL_MS);
 
   // A route's policy is compiled on its first request, then looked up.
   const policyFor = (route: CompiledRoute | undefined): CompiledPolicy | undefined => {
@@ -105,11 +106,9 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   };
 
   const failed = (request: Request, err: unknown): Response | undefined => {
-    const now = Date.now();
-    if (now - lastErrorLog >= ERROR_LOG_INTERVAL_MS) {
-      lastErrorLog = now;
-      request.log.error({ err, onStoreError }, `Rate limit store failed; requests are ${onStoreError === "open" ? "let through" : "refused with 503"} until it recovers`);
-    }
+    errorLog.log("store", (suppressed) =>
+      request.log.error({ err, onStoreError, suppressed }, `Rate limit store failed; requests are ${onStoreError === "open" ? "let through" : "refused with 503"} until it recovers`),
+    );
     return onStoreError === "open" ? undefined : new Response(UNAVAILABLE_BODY, { status: 503 }, "application/json");
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogThrottle } from "../../../src/runtime/src/redis/log-throttle.js";
+import { LogThrottle } from "../../src/runtime/src/log-throttle.js";
 
 describe("LogThrottle", () => {
   it("lets one line per interval through for each kind, with the count held back since the last one", () => {
