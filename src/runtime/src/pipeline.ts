@@ -59,11 +59,6 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
   let failure: unknown = undefined;
   // Armed at the first await only: a route that never awaits cannot hang, and pays nothing.
   let deadline: NodeJS.Timeout | undefined;
-  const arm = (): void => {
-    if (deadline === undefined && host.timeouts.handlerTimeout > 0) {
-      deadline = setTimeout(timedOut, host.timeouts.handlerTimeout, host, res, request);
-    }
-  };
   try {
     let rawBody: unknown = undefined;
     if (route.decodeBody) {
@@ -77,7 +72,7 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
       const plan = planIsCurrent(route.deps, host.dependencyOverrides) ? route.deps : replanDependencies(route, host.dependencyOverrides);
       deps = solveDependencies(plan, scope, host.dependencyOverrides);
       if (deps instanceof Promise) {
-        arm();
+        deadline ??= armDeadline(host, res, request);
         deps = await deps;
       }
     }
@@ -92,7 +87,7 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
     const ctx = { params, query, headers, body, deps, request, background: scope.background, response: state } as HandlerContext<RouteOptions>;
     let result: unknown = route.handler(ctx);
     if (isThenable(result)) {
-      arm();
+      deadline ??= armDeadline(host, res, request);
       result = await result;
     }
 
@@ -129,6 +124,11 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
 }
 
 const TIMED_OUT = { detail: "Request timed out" };
+
+function armDeadline(host: PipelineHost, res: ServerResponse, request: Request): NodeJS.Timeout | undefined {
+  const ms = host.timeouts.handlerTimeout;
+  return ms > 0 ? setTimeout(timedOut, ms, host, res, request) : undefined;
+}
 
 /** The handler timeout fired: answer 503 now; the route's own result is dropped when it comes. */
 function timedOut(host: PipelineHost, res: ServerResponse, request: Request): void {
