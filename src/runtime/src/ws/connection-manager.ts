@@ -174,15 +174,11 @@ export class ConnectionManager {
     // Encoded once for every peer: given a string, ws would encode it again per socket.
     const text = Buffer.from(envelope.data, "utf8");
     // Copied first: a send that terminates a slow peer removes it from these maps.
-    if (envelope.room === undefined) {
-      for (const member of Array.from(this.#members.values())) {
-        if (except === undefined || !except.has(member.socket.id)) member.socket.send(text, TEXT_FRAME);
-      }
-      return;
-    }
-    for (const id of Array.from(this.#rooms.get(envelope.room) ?? [])) {
-      if (except?.has(id)) continue;
-      this.#members.get(id)?.socket.send(text, TEXT_FRAME);
+    const members = envelope.room === undefined
+      ? Array.from(this.#members.values())
+      : Array.from(this.#rooms.get(envelope.room) ?? [], (id) => this.#members.get(id));
+    for (const member of members) {
+      if (member !== undefined && !except?.has(member.socket.id)) member.socket.send(text, TEXT_FRAME);
     }
   }
 
