@@ -9,13 +9,12 @@
  * dead weight in every project. npm packs it, like the runtime.
  * Run as `node dist/generator/pack-cli.js` from anywhere.
  */
-import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CLI_MANIFEST, CLI_PACK_DIR, PACKAGE_ROOT } from "./paths.js";
 import { PRECOMPILED_FILE } from "./precompiled-templates.js";
-import type { PackedManifest } from "./runtime-tarball.js";
+import { npmPack } from "./npm-pack.js";
 
 /** The bundle's externals (esbuild --external in package.json's build:cli; test/cli/bundle.test.ts checks the list). */
 export const CLI_RUNTIME_DEPENDENCIES = ["@clack/prompts", "execa", "ts-morph"] as const;
@@ -74,17 +73,7 @@ try {
     }
   }
 
-  rmSync(CLI_PACK_DIR, { recursive: true, force: true });
-  mkdirSync(CLI_PACK_DIR, { recursive: true });
-  const output = execFileSync("npm", ["pack", "--pack-destination", CLI_PACK_DIR, "--json", "--silent", "--ignore-scripts"], {
-    cwd: stage,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [packed] = JSON.parse(output) as [{ name: string; version: string; filename: string }];
-  const packedManifest: PackedManifest = { name: packed.name, version: packed.version, filename: packed.filename };
-  writeFileSync(CLI_MANIFEST, `${JSON.stringify(packedManifest, null, 2)}\n`);
-  console.log(`packed ${packedManifest.name}@${packedManifest.version} (the CLI a project installs) -> ${path.relative(PACKAGE_ROOT, path.join(CLI_PACK_DIR, packedManifest.filename))}`);
+  npmPack({ cwd: stage, args: ["--ignore-scripts"], destination: CLI_PACK_DIR, manifestFile: CLI_MANIFEST, label: " (the CLI a project installs)" });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }
