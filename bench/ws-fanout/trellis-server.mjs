@@ -1,10 +1,10 @@
 // (a) trellis: an app.ws route whose handler broadcasts every text it receives through a
 // ConnectionManager. Started by bench/ws-fanout/run.mjs as
-//   node --import tsx bench/ws-fanout/trellis-server.mjs   (PORT env; REDIS_URL for the two-instance run)
+//   node bench/ws-fanout/trellis-server.mjs   (after `npm run build`; PORT env; REDIS_URL for the two-instance run)
 // With REDIS_URL the manager's broadcasts go through a RedisPubSub, so that two of these
 // processes on two ports share one chat.
-import { ConnectionManager, createApp, silentLogger } from "../../src/runtime/src/index.ts";
-import { connectRedis, RedisPubSub } from "../../src/runtime/src/redis/index.ts";
+import { ConnectionManager, createApp, silentLogger } from "../../src/runtime/dist/index.js";
+import { connectRedis, RedisPubSub } from "../../src/runtime/dist/redis/index.js";
 
 const PORT = Number(process.env.PORT ?? 3000);
 const redis = process.env.REDIS_URL ? connectRedis(process.env.REDIS_URL) : undefined;

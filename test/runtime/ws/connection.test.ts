@@ -47,6 +47,23 @@ describe("WebSocket connection API", () => {
     expect(await ws.receive()).toEqual(Buffer.from([1, 2, 3]));
   });
 
+  it("sends bytes as binary by default, as text with { binary: false }, and a string as text whatever binary is left out", async () => {
+    const { app, client } = setup();
+    app.ws("/frames", ({ socket }) => {
+      socket.send(Buffer.from("raw"));
+      socket.send(Buffer.from("utf-8 text"), { binary: false });
+      socket.send(Buffer.from("explicit"), { binary: true });
+      socket.send(Buffer.from("unset"), {});
+      socket.send("plain");
+    });
+    const ws = await client.websocket("/frames");
+    expect(await ws.receive()).toEqual(Buffer.from("raw"));
+    expect(await ws.receive()).toBe("utf-8 text");
+    expect(await ws.receive()).toEqual(Buffer.from("explicit"));
+    expect(await ws.receive()).toEqual(Buffer.from("unset"));
+    expect(await ws.receive()).toBe("plain");
+  });
+
   it("closes with 1000 when the handler returns, and with a WebSocketException's own code", async () => {
     const { app, client } = setup();
     app.ws("/done", ({ socket }) => void socket.send("bye"));

@@ -38,6 +38,9 @@ interface Waiter {
 
 type Listener<T> = (value: T) => void;
 
+// Read once: ws defines the ready states as properties of its constructor.
+const OPEN = WsSocket.OPEN;
+
 /**
  * One accepted WebSocket, as handlers see it (Starlette's WebSocket):
  * pull messages with `receive()`/`receiveText()`/`receiveJson()` or
@@ -82,7 +85,7 @@ export class WebSocketConnection {
 
   /** True until a close frame was sent or received. */
   get isOpen(): boolean {
-    return this.#ws.readyState === WsSocket.OPEN;
+    return this.#ws.readyState === OPEN;
   }
 
   /** Bytes queued for the peer and not yet handed to the kernel. */
@@ -104,12 +107,15 @@ export class WebSocketConnection {
    * frame: a broadcast encodes its message once instead of once per peer.
    */
   send(data: string | Buffer | Uint8Array, options?: { binary?: boolean }): boolean {
-    if (!this.isOpen) return false;
-    if (options === undefined) this.#ws.send(data);
-    else this.#ws.send(data, { binary: options.binary ?? typeof data !== "string" });
-    if (this.#ws.bufferedAmount > this.#limits.maxBufferedAmount) {
-      this.#limits.logger.warn({ path: this.request.path, bufferedAmount: this.#ws.bufferedAmount }, "Terminating a WebSocket peer that reads too slowly");
-      this.#ws.terminate();
+    // Called once per peer per broadcast: no allocation here beyond what ws itself makes.
+    const ws = this.#ws;
+    if (ws.readyState !== OPEN) return false;
+    // ws spreads options over its defaults: `{ binary: undefined }` would turn bytes into a text frame.
+    if (options === undefined || options.binary === undefined) ws.send(data);
+    else ws.send(data, options);
+    if (ws.bufferedAmount > this.#limits.maxBufferedAmount) {
+      this.#limits.logger.warn({ path: this.request.path, bufferedAmount: ws.bufferedAmount }, "Terminating a WebSocket peer that reads too slowly");
+      ws.terminate();
       return false;
     }
     return true;
