@@ -1,9 +1,9 @@
 // The rate-limit bench's server: GET /x behind rateLimit() with a limit nobody reaches, so
 // every request costs one counted hit and nothing else. STORE=memory (default) or redis
 // (REDIS_URL). Started by bench/rate-limit/run.mjs as
-//   node --import tsx bench/rate-limit/server.mjs   (PORT, STORE, REDIS_URL env)
-import { createApp, MemoryStore, rateLimit, silentLogger } from "../../src/runtime/src/index.ts";
-import { connectRedis, RedisRateLimitStore } from "../../src/runtime/src/redis/index.ts";
+//   node bench/rate-limit/server.mjs   (after `npm run build`; PORT, STORE, REDIS_URL env)
+import { createApp, MemoryStore, rateLimit, silentLogger } from "../../src/runtime/dist/index.js";
+import { connectRedis, RedisRateLimitStore } from "../../src/runtime/dist/redis/index.js";
 
 const PORT = Number(process.env.PORT ?? 3000);
 const redis = process.env.STORE === "redis" ? connectRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379") : undefined;

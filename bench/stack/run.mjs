@@ -4,18 +4,20 @@
 // (b) Express 5 + zod + pino-http/helmet/cors/express-rate-limit, (c) Fastify 5 + its plugins.
 // Never part of `npm test`.
 //
+//   npm run build                          # the trellis server imports the built runtime (dist/)
 //   npm ci --prefix bench/.deps            # once: competitor packages
 //   node bench/stack/run.mjs [--rounds 3] [--duration 8] [--warmup 3] [--connections 50]
 //
 // Each round runs every server in turn (a, b, c), each on a fresh process pinned to CPU 0 with
 // wrk pinned to CPU 1, loopback only. Before measuring, each server's answers are checked
 // (status, body, headers its stack must add). Prints a markdown table of medians.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { request } from "node:http";
-import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { healthy, spawnPinned, stop, waitUntil } from "../lib/processes.mjs";
+import { machineRun, median } from "../lib/stats.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -37,7 +39,7 @@ const CONNECTIONS = Number(opt.connections);
 const PORT = Number(opt.port);
 
 const SERVERS = [
-  { key: "trellis", label: "trellis (full stack)", args: ["--import", "tsx", join(HERE, "trellis-server.mjs")] },
+  { key: "trellis", label: "trellis (full stack)", args: [join(HERE, "trellis-server.mjs")] },
   { key: "express", label: "Express 5 + zod + pino-http/helmet/cors/express-rate-limit", args: [join(HERE, "express-server.mjs")] },
   { key: "fastify", label: "Fastify 5 + @fastify/helmet/cors/rate-limit + pino", args: [join(HERE, "fastify-server.mjs")] },
 ];
@@ -62,21 +64,6 @@ function httpCall(method, path, body) {
     req.on("error", reject);
     req.end(body);
   });
-}
-
-async function waitReady(child) {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const r = await httpCall("GET", "/health");
-      if (r.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("server not ready after 15 s");
 }
 
 // The headers every stack must add: request id echoed, timing, helmet's CSP, CORS for the allowed
@@ -127,13 +114,9 @@ function wrk(endpoint, seconds) {
 }
 
 async function measure(server) {
-  const child = spawn("taskset", ["-c", "0", process.execPath, ...server.args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawnPinned(0, process.execPath, server.args, { cwd: ROOT, env: { ...process.env, PORT: String(PORT), NODE_ENV: "production" } });
   try {
-    await waitReady(child);
+    await waitUntil(server.key, healthy(PORT), { children: [child] });
     const results = {};
     for (const endpoint of ENDPOINTS) {
       check(server, endpoint, await httpCall(endpoint.method, endpoint.path, endpoint.body));
@@ -144,19 +127,12 @@ async function measure(server) {
     }
     return results;
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+    await stop(child);
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const samples = Object.fromEntries(SERVERS.map((s) => [s.key, Object.fromEntries(ENDPOINTS.map((e) => [e.key, []]))]));
-const loadBefore = os.loadavg();
+const machine = machineRun();
 for (let round = 1; round <= ROUNDS; round++) {
   for (const server of SERVERS) {
     let r;
@@ -173,10 +149,9 @@ for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`round ${round} ${server.key}: ${ENDPOINTS.map((e) => `${e.key} ${Math.round(r[e.key].rps)} req/s p99 ${r[e.key].p99} ms ${r[e.key].errors}`).join(" | ")}\n`);
   }
 }
-const loadAfter = os.loadavg();
 
 console.log(`\n### Middleware stack, ${new Date().toISOString()}`);
-console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; server on CPU 0, wrk -t1 -c${CONNECTIONS} on CPU 1; ${ROUNDS} rounds x ${DURATION} s (+${WARMUP} s warm-up), alternating; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
+console.log(`\n${machine.describe(`server on CPU 0, wrk -t1 -c${CONNECTIONS} on CPU 1; ${ROUNDS} rounds x ${DURATION} s (+${WARMUP} s warm-up), alternating`)}\n`);
 console.log("| endpoint | stack | median req/s | median p99 (ms) | all rounds req/s |");
 console.log("|---|---|---:|---:|---|");
 const med = {};

@@ -1,9 +1,9 @@
 // (a) trellis with its full shipped middleware stack. Started by bench/stack/run.mjs as
-//   node --import tsx bench/stack/trellis-server.mjs   (PORT, LOG_FILE env)
+//   node bench/stack/trellis-server.mjs   (after `npm run build`; PORT, LOG_FILE env)
 // Imports the runtime's sources so the benchmark measures the current tree, not a stale dist/.
 import pino from "pino";
 import { z } from "zod";
-import { createApp, createLogger, cors, rateLimit, requestId, requestLogger, Router, securityHeaders, timing } from "../../src/runtime/src/index.ts";
+import { createApp, createLogger, cors, rateLimit, requestId, requestLogger, Router, securityHeaders, timing } from "../../src/runtime/dist/index.js";
 
 const PORT = Number(process.env.PORT ?? 3000);
 const ORIGIN = "https://app.example.com";

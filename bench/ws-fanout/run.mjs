@@ -14,13 +14,11 @@
 // to CPU 1; rounds alternate a, b, c. Reports medians over
 // rounds of: p50/p99 time from send until every client has the message (one broadcast in
 // flight at a time), and sustained broadcasts/s with --window broadcasts in flight.
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { request } from "node:http";
-import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { cpuSeconds, healthy, spawnPinned, startPrivateRedis, stop, waitUntil } from "../lib/processes.mjs";
+import { machineRun, median } from "../lib/stats.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../..");
@@ -44,64 +42,18 @@ const SERVERS = [
   { key: "trellis-redis", label: "trellis, 2 instances through Redis", args: [join(HERE, "trellis-server.mjs")], instances: 2, redis: true },
 ].filter((s) => opt.servers.split(",").includes(s.key));
 
-function health(port = PORT) {
-  return new Promise((res) => {
-    const req = request({ host: "127.0.0.1", port, path: "/health", timeout: 1000, agent: false }, (r) => {
-      r.resume();
-      res(r.statusCode === 200);
-    });
-    req.on("error", () => res(false));
-    req.on("timeout", () => req.destroy());
-    req.end();
-  });
-}
-
-/** User + system CPU of a process so far, in ms (Linux /proc; clock ticks are 10 ms). */
-function cpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-const stopped = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
-
-/** A redis-server of the bench's own (never the shared one), on CPU 1 beside the clients. */
-async function startRedis(port) {
-  const child = spawn("taskset", ["-c", "1", "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const pong = await new Promise((res) => {
-      const c = spawn("redis-cli", ["-p", String(port), "ping"], { stdio: ["ignore", "pipe", "ignore"] });
-      let out = "";
-      c.stdout.on("data", (d) => (out += d));
-      c.on("exit", () => res(out.trim() === "PONG"));
-    });
-    if (pong) return child;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("redis-server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function run(server, clients) {
   const ports = Array.from({ length: server.instances ?? 1 }, (_, i) => PORT + i);
   const redisPort = PORT + 10;
-  const redis = server.redis ? await startRedis(redisPort) : undefined;
+  const redis = server.redis ? await startPrivateRedis(redisPort, 1) : undefined;
   const env = { ...process.env, ...server.env, ...(redis ? { REDIS_URL: `redis://127.0.0.1:${redisPort}` } : {}) };
-  const children = ports.map((port) => spawn("taskset", ["-c", "0", process.execPath, ...server.args], { cwd: ROOT, env: { ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] }));
+  const children = ports.map((port) => spawnPinned(0, process.execPath, server.args, { cwd: ROOT, env: { ...env, PORT: String(port) } }));
   try {
-    const deadline = Date.now() + 15_000;
-    for (const port of ports) {
-      while (!(await health(port))) {
-        if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) throw new Error(`${server.key} did not start`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const cpuBefore = children.reduce((sum, c) => sum + cpuMs(c.pid), 0);
+    for (const port of ports) await waitUntil(`${server.key} on ${port}`, healthy(port), { children });
+    const serverCpu = () => children.reduce((sum, c) => sum + cpuSeconds(c.pid), 0);
+    const cpuBefore = serverCpu();
     const out = await new Promise((res, rej) => {
-      const c = spawn("taskset", ["-c", "1", process.execPath, join(HERE, "clients.mjs")], {
+      const c = spawnPinned(1, process.execPath, [join(HERE, "clients.mjs")], {
         env: { ...process.env, PORTS: ports.join(","), CLIENTS: String(clients), LATENCY_COUNT: opt["latency-count"], DURATION: opt.duration, WINDOW: opt.window },
         stdio: ["ignore", "pipe", "inherit"],
       });
@@ -110,27 +62,15 @@ async function run(server, clients) {
       c.on("exit", (code) => (code === 0 ? res(JSON.parse(text)) : rej(new Error(`clients exited ${code}`))));
     });
     // Server CPU per delivered message: what the server spends, independent of who is the bottleneck.
-    const cpu = children.reduce((sum, c) => sum + cpuMs(c.pid), 0) - cpuBefore;
-    return { ...out, serverUsPerMessage: (cpu * 1000) / out.received };
+    return { ...out, serverUsPerMessage: ((serverCpu() - cpuBefore) * 1e6) / out.received };
   } finally {
-    for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map(stopped));
-    if (redis) {
-      redis.kill("SIGTERM");
-      await stopped(redis);
-    }
+    await stop(...children, redis);
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 const counts = opt.clients.split(",").map(Number).filter((n) => n > 0 && n <= 5000);
 const results = {};
-const loadBefore = os.loadavg();
+const machine = machineRun();
 for (const n of counts) {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const server of SERVERS) {
@@ -140,9 +80,8 @@ for (const n of counts) {
     }
   }
 }
-const loadAfter = os.loadavg();
 console.log(`\n### WebSocket fan-out, ${new Date().toISOString()}`);
-console.log(`\n${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}; server (both instances for trellis-redis) on CPU 0, all clients in one process and the private redis-server on CPU 1; ${ROUNDS} rounds alternating; ${opt["latency-count"]} sequential broadcasts for latency (after 20 warm-up), then ${opt.duration} s with ${opt.window} in flight; load average before ${loadBefore.map((x) => x.toFixed(2)).join(" ")}, after ${loadAfter.map((x) => x.toFixed(2)).join(" ")}.\n`);
+console.log(`\n${machine.describe(`server (both instances for trellis-redis) on CPU 0, all clients in one process and the private redis-server on CPU 1; ${ROUNDS} rounds alternating; ${opt["latency-count"]} sequential broadcasts for latency (after 20 warm-up), then ${opt.duration} s with ${opt.window} in flight`)}\n`);
 console.log("| clients | server | p50 all delivered (ms) | p99 (ms) | broadcasts/s | messages delivered/s | server CPU per message (µs) |");
 console.log("|---:|---|---:|---:|---:|---:|---:|");
 const med = {};
