@@ -17,13 +17,6 @@ import { authorizeWithPassword, openRedoc, openSwaggerUi, tryItOut } from "./doc
 
 const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
 
-/**
- * ReDoc 2.5.4's sidebar footer always loads its logo from the vendor's CDN.
- * The default CSP (img-src 'self' data:) blocks it on purpose: the docs
- * never contact a third party, and the image hides itself when it fails.
- */
-const EXPECTED_BLOCKS = [/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini\.svg/];
-
 const skipReason = !registryAvailable ? "TRELLIS_SKIP_INSTALL_TEST=1" : browserSkipReason();
 if (skipReason) console.warn(`browser suite skipped: ${skipReason}`);
 
@@ -85,8 +78,9 @@ describe.skipIf(skipReason !== undefined)("SLOW, NETWORK, BROWSER: /docs and /re
   });
 
   it("saw no console error, page error or CSP violation, and no response from another origin", () => {
-    const unexpected = browser!.problems.filter((line) => !EXPECTED_BLOCKS.some((known) => known.test(line)));
-    expect(unexpected).toEqual([]);
+    // ReDoc's footer logo (a CDN URL in its bundle) is served pointed at an inline image, so no
+    // CSP violation is expected here at all.
+    expect(browser!.problems).toEqual([]);
     expect(foreignResponses).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -173,6 +175,18 @@ describe("/redoc", () => {
       expect(asset.headers.get("content-type"), url).toBe(EXPECTED_TYPES[/\.\w+(?=\?|$)/.exec(url)![0]]);
       expect(asset.headers.get("cache-control"), url).toBe("public, max-age=31536000, immutable");
     }
+  });
+
+  it("serves the bundle with its CDN logo pointed at an inline image, and nothing else changed", async () => {
+    const get = await serve(docsApp());
+    const served = await (await get("/redoc/redoc.standalone.js")).text();
+    const original = readFileSync(path.join(locatePackage("redoc")!.dir, "bundles/redoc.standalone.js"), "utf8");
+    // The installed bundle has the URL (else this test would prove nothing), the served one does not.
+    expect(original).toContain("https://cdn.redoc.ly/redoc/logo-mini.svg");
+    expect(served).not.toContain("cdn.redoc.ly");
+    expect(served).toContain('src:"data:image/svg+xml,');
+    expect(served.split("data:image/svg+xml,")[0]).toBe(original.split("https://cdn.redoc.ly/redoc/logo-mini.svg")[0]);
+    expect(served.split(/data:image\/svg\+xml,[^"]*"/)[1]).toBe(original.split('https://cdn.redoc.ly/redoc/logo-mini.svg"')[1]);
   });
 
   it("answers 503 with how to install redoc when the package cannot be found", async () => {

@@ -50,11 +50,18 @@ export const REVALIDATE = "no-cache";
  * A file served from an installed package: read on first request (no
  * start-up cost for apps whose docs nobody opens), then kept in memory.
  * A failed read is not cached, so a fixed install recovers without a restart.
+ * `transform` runs once, on the file as read.
  */
-export function packageFile(pkg: InstalledPackage, file: string, contentType: string, cacheControl: string = IMMUTABLE): () => Promise<Response> {
+export function packageFile(
+  pkg: InstalledPackage,
+  file: string,
+  contentType: string,
+  cacheControl: string = IMMUTABLE,
+  transform: (contents: Buffer) => Buffer = (contents) => contents,
+): () => Promise<Response> {
   let loading: Promise<Buffer> | undefined;
   return async () => {
-    loading ??= readFile(join(pkg.dir, file)).catch((err: unknown) => {
+    loading ??= readFile(join(pkg.dir, file)).then(transform).catch((err: unknown) => {
       loading = undefined;
       throw err;
     });

@@ -1,6 +1,6 @@
 import { Response } from "../http/response.js";
 import { joinPaths } from "../route/path.js";
-import { CONTENT_TYPES, packageFile, REVALIDATE, versioned, type DocsRoute, type InstalledPackage } from "./assets.js";
+import { CONTENT_TYPES, IMMUTABLE, packageFile, REVALIDATE, versioned, type DocsRoute, type InstalledPackage } from "./assets.js";
 import { escapeHtml } from "./html.js";
 
 export interface ReDocOptions {
@@ -8,6 +8,21 @@ export interface ReDocOptions {
   redocUrl: string;
   openapiUrl: string;
   title: string;
+}
+
+/**
+ * ReDoc's sidebar footer ("API docs by Redocly") always loads its logo from
+ * the vendor's CDN: a request to a third party on every visit, which the
+ * docs' Content-Security-Policy blocks with a console error. The bundle is
+ * served with that URL pointed at an empty inline image (CSP allows data:
+ * images); the footer's link and text stay.
+ */
+const REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg";
+const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E";
+
+function withoutCdnLogo(bundle: Buffer): Buffer {
+  const text = bundle.toString("utf8");
+  return text.includes(REDOC_CDN_LOGO) ? Buffer.from(text.replaceAll(REDOC_CDN_LOGO, EMPTY_SVG), "utf8") : bundle;
 }
 
 /**
@@ -33,7 +48,7 @@ ${icon ? `<link rel="icon" type="image/png" href="${escapeHtml(versioned(favicon
 `;
   const routes: DocsRoute[] = [
     { path: options.redocUrl, handler: () => new Response(page, { headers: { "cache-control": REVALIDATE } }, CONTENT_TYPES.html) },
-    { path: script, handler: packageFile(redoc, "bundles/redoc.standalone.js", CONTENT_TYPES.js) },
+    { path: script, handler: packageFile(redoc, "bundles/redoc.standalone.js", CONTENT_TYPES.js, IMMUTABLE, withoutCdnLogo) },
   ];
   if (icon) routes.push({ path: favicon, handler: packageFile(icon, "favicon-32x32.png", CONTENT_TYPES.png) });
   return routes;
