@@ -135,6 +135,23 @@ describe("JSON bodies", () => {
     expect(res.text).not.toContain("hunter2");
   });
 
+  it("reports a missing enum or literal field as missing, not as a wrong value", async () => {
+    const { app, client } = setup();
+    app.post("/orders", { body: z.object({ total: z.int(), status: z.enum(["open", "paid"]), kind: z.literal("order") }) }, ({ body }) => body);
+    const res = await client.post("/orders", { json: { total: 1 } });
+    expect(res.status).toBe(422);
+    expect(res.json()).toEqual({
+      detail: [
+        { type: "missing", loc: ["body", "status"], msg: "Field required", input: { total: 1 } },
+        { type: "missing", loc: ["body", "kind"], msg: "Field required", input: { total: 1 } },
+      ],
+    });
+    const wrong = await client.post("/orders", { json: { total: 1, status: "lost", kind: "order" } });
+    expect(wrong.json()).toEqual({
+      detail: [{ type: "enum", loc: ["body", "status"], msg: "Input should be 'open' or 'paid'", input: "lost", ctx: { expected: "'open' or 'paid'" } }],
+    });
+  });
+
   it("maps zod issues to pydantic type names and messages", async () => {
     const { client } = usersApp();
     const res = await client.post("/users", { json: { email: "not-an-email", password: "short", full_name: 5, age: 1.5 } });

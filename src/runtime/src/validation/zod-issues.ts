@@ -145,8 +145,9 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** zod reports an absent field as a type error, or as a wrong value for enums and literals. */
 function isMissing(issue: Issue, root: unknown): boolean {
-  if (issue.code !== "invalid_type" || issue.input !== undefined) return false;
+  if ((issue.code !== "invalid_type" && issue.code !== "invalid_value") || issue.input !== undefined) return false;
   if (issue.path.length === 0) return root === undefined;
   const parent = valueAt(root, issue.path.slice(0, -1));
   const key = issue.path.at(-1);
