@@ -319,6 +319,21 @@ describe("operations", () => {
     ]);
   });
 
+  it("documents the path parameters of a route without a params schema as strings, so the document stays valid", async () => {
+    const app = createApp();
+    app.get("/orders/{order_id}/history/{page}", {}, ({ params }) => params);
+    const doc = app.openapi();
+    expect(op(doc, "/orders/{order_id}/history/{page}", "get").parameters).toEqual([
+      { name: "order_id", in: "path", required: true, schema: { type: "string" } },
+      { name: "page", in: "path", required: true, schema: { type: "string" } },
+    ]);
+    // Strings cannot fail validation: no 422 is documented for them.
+    expect(op(doc, "/orders/{order_id}/history/{page}", "get").responses["422"]).toBeUndefined();
+    expect((await validate(doc)).valid).toBe(true);
+    const ws = buildOpenAPI(app.routes, {}, [{ path: "/ws/rooms/{room}" }]);
+    expect(ws["x-websockets"]).toEqual([{ path: "/ws/rooms/{room}", parameters: [{ name: "room", in: "path", required: true, schema: { type: "string" } }] }]);
+  });
+
   it("documents a required JSON body, and form and JSON bodies for the OAuth2 token route", () => {
     const doc = usersApp().openapi();
     expect(op(doc, "/api/v1/users", "post").requestBody.required).toBe(true);

@@ -1,7 +1,7 @@
 import { OpenApiBuilder, type InfoObject, type SchemaObject, type SecuritySchemeObject } from "openapi3-ts/oas31";
 import type { CompiledRoute } from "../route/compile.js";
 import { OperationIds } from "./naming.js";
-import { buildOperation, objectParameters } from "./operation.js";
+import { buildOperation, objectParameters, untypedPathParameters } from "./operation.js";
 import { SchemaStore } from "./schemas.js";
 import type { OpenAPIObject, OpenAPIOptions, WebSocketDoc } from "./types.js";
 import { VALIDATION_SCHEMA_NAMES, validationErrorSchemas } from "./validation-schemas.js";
@@ -64,8 +64,9 @@ function schemeObject(scheme: Record<string, unknown>): SecuritySchemeObject {
 
 function describeWebSocket(ws: WebSocketDoc, store: SchemaStore): Record<string, unknown> {
   const site = (part: string) => ({ label: `WS ${ws.path} ${part}`, anonName: `${part}_ws${ws.path.replace(/\W/g, "_")}` });
+  const pathNames = [...ws.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const parameters = [
-    ...objectParameters(ws.params, "path", store, site("path")),
+    ...(ws.params ? objectParameters(ws.params, "path", store, site("path")) : untypedPathParameters(pathNames)),
     ...objectParameters(ws.query, "query", store, site("query")),
   ];
   return {

@@ -38,21 +38,31 @@ export function buildOperation(route: CompiledRoute, store: SchemaStore, operati
   if (options.description) operation.description = options.description;
   operation.operationId = operationId;
 
-  const parameters = [
+  const validated = [
     ...objectParameters(options.params, "path", store, site("path")),
     ...objectParameters(options.query, "query", store, site("query")),
     ...objectParameters(options.headers, "header", store, site("header")),
   ];
+  const parameters = options.params ? validated : [...untypedPathParameters(route.pathParams), ...validated];
   if (parameters.length > 0) operation.parameters = parameters;
   if (options.body) operation.requestBody = requestBody(options.body, route.bodyEncodings, store, site("body"));
 
   // FastAPI documents a 422 for every operation that validates input, unless the route documents its own.
-  const validates = (parameters.length > 0 || options.body !== undefined) && options.responses?.[422] === undefined;
+  const validates = (validated.length > 0 || options.body !== undefined) && options.responses?.[422] === undefined;
   operation.responses = responses(route, store, site);
   if (validates) operation.responses["422"] = validationErrorResponse();
   if (route.deps.security.length > 0) operation.security = route.deps.security.map((s) => ({ [s.name]: [...(s.scopes ?? [])] }));
   if (options.deprecated) operation.deprecated = true;
   return { operation, validates };
+}
+
+/**
+ * A route without a `params` schema gets its path parameters as strings;
+ * they are documented as such, since OpenAPI requires every {name} of a
+ * path to be declared (Swagger UI could not fill them in otherwise).
+ */
+export function untypedPathParameters(names: readonly string[]): ParameterObject[] {
+  return names.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } }));
 }
 
 /** One parameter per key of a params, query or headers object, as FastAPI lists them. */
