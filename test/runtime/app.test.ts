@@ -77,6 +77,26 @@ describe("routing", () => {
     expect(() => app.get("/b", { params: z.object({ id: z.int() }) }, () => 1)).toThrowError(/not in the path: id/);
   });
 
+  it("names the line where a router's faulty route was written, not the app.include that compiles it", () => {
+    const orders = new Router({ prefix: "/orders" });
+    orders.get("/{order_id}", { params: z.object({ id: z.int() }) }, () => 1); const line = new Error().stack!.split("\n")[1]!;
+    const app = createApp();
+    let error: TrellisConfigError | undefined;
+    try {
+      app.include(orders);
+    } catch (err) {
+      error = err as TrellisConfigError;
+    }
+    const [, where] = /(test\/runtime\/app\.test\.ts:\d+):\d+/.exec(line)!;
+    expect(error).toBeInstanceOf(TrellisConfigError);
+    expect(error!.definedAt).toMatch(/^test\/runtime\/app\.test\.ts:\d+:\d+$/);
+    expect(error!.definedAt!.startsWith(`${where}:`), `${error!.definedAt} is on the line of ${line}`).toBe(true);
+    expect(error!.message).toBe(`GET /orders/{order_id}: path parameters not in params: order_id; not in the path: id, defined at ${error!.definedAt} [TRELLIS_E_PATH_PARAM_MISMATCH]`);
+    expect(error!.stack!.split("\n").slice(0, 2)).toEqual([`TrellisConfigError: ${error!.message}`, `    at ${error!.definedAt}`]);
+    // Routes added to the app directly are compiled at once: the stack points there already.
+    expect(() => app.ws("/ws/{room}", { params: z.object({ id: z.string() }) }, () => undefined)).toThrowError(/defined at test\/runtime\/app\.test\.ts:\d+:\d+ \[TRELLIS_E_PATH_PARAM_MISMATCH\]/);
+  });
+
   it("refuses wildcard and regex path segments", () => {
     const app = createApp();
     expect(() => app.get("/files/*", () => 1)).toThrowError(/TRELLIS_E_INVALID_PATH/);

@@ -21,6 +21,7 @@ import { mountDocs } from "./openapi/docs.js";
 import type { DocsOptions, OpenAPIObject, OpenAPIOptions } from "./openapi/types.js";
 import { buildOpenAPI } from "./openapi/build.js";
 import { runRoute, sendResponse, type PipelineHost } from "./pipeline.js";
+import { atDefinitionSite } from "./errors/definition-site.js";
 import { compileRoute, type CompiledRoute } from "./route/compile.js";
 import type { Handler, HttpMethod, RouteOptions } from "./route/types.js";
 import { Router, type IncludeOptions } from "./router.js";
@@ -147,17 +148,17 @@ export class App implements PipelineHost {
     wrapper.include(router, options);
     const appDependencies = options.appDependencies === false ? [] : this.#dependencies;
     for (const r of wrapper.routes) {
-      this.#register(compileRoute({
+      atDefinitionSite(r.definedAt, () => this.#register(compileRoute({
         method: r.method,
         path: r.path,
         options: r.options,
         handler: r.handler,
         tags: r.tags,
         dependencies: [...appDependencies, ...r.dependencies],
-      }));
+      })));
     }
     for (const r of wrapper.wsRoutes) {
-      this.#ws.add(r);
+      atDefinitionSite(r.definedAt, () => this.#ws.add(r));
       this.#openapi = undefined;
     }
     return this;

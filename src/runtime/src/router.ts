@@ -1,4 +1,5 @@
 import type { DependencyFn } from "./deps/define.js";
+import { definitionSite } from "./errors/definition-site.js";
 import { joinPaths } from "./route/path.js";
 import type { Handler, HttpMethod, RateLimitOverride, RouteDefinition, RouteOptions } from "./route/types.js";
 import type { WebSocketHandler, WebSocketRouteDefinition, WebSocketRouteOptions } from "./ws/types.js";
@@ -64,7 +65,7 @@ export class Router {
   /** A WebSocket route (see WebSocketRouteOptions); the router's prefix, tags and dependencies apply. */
   readonly ws: WebSocketRouteMethod = (path: string, a: unknown, b?: unknown) => {
     const [options, handler] = typeof a === "function" ? [{}, a] : [a ?? {}, b];
-    this.#wsRoutes.push({ path, options: options as WebSocketRouteOptions, handler: handler as WebSocketHandler<WebSocketRouteOptions>, tags: [], dependencies: [] });
+    this.#wsRoutes.push({ path, options: options as WebSocketRouteOptions, handler: handler as WebSocketHandler<WebSocketRouteOptions>, tags: [], dependencies: [], definedAt: definitionSite() });
     return this;
   };
 
@@ -120,6 +121,7 @@ export class Router {
       handler: handler as Handler<RouteOptions>,
       tags: [],
       dependencies: [],
+      definedAt: definitionSite(),
     });
     return this;
   }

@@ -20,6 +20,8 @@ export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;
 export class TrellisConfigError extends Error {
   override readonly name = "TrellisConfigError";
   readonly hint: string;
+  /** Where the offending route was written ("src/domains/orders/router.ts:12:8"), when known. */
+  definedAt: string | undefined;
 
   constructor(
     readonly code: ConfigErrorCode,
@@ -27,5 +29,6 @@ export class TrellisConfigError extends Error {
   ) {
     super(`${message} [${code}]`);
     this.hint = CONFIG_ERRORS[code];
+    this.definedAt = undefined;
   }
 }

@@ -83,4 +83,6 @@ export interface RouteDefinition {
   path: string;
   options: RouteOptions;
   handler: Handler<RouteOptions>;
+  /** Where the route was written, for configuration errors raised when it is compiled. */
+  definedAt?: string | undefined;
 }

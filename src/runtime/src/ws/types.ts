@@ -61,6 +61,8 @@ export interface WebSocketRouteDefinition {
   handler: WebSocketHandler<WebSocketRouteOptions>;
   tags: readonly string[];
   dependencies: readonly DependencyFn[];
+  /** Where the route was written, for configuration errors raised when it is compiled. */
+  definedAt?: string | undefined;
 }
 
 /** What `app.wsRoutes` lists: enough to document a route (OpenAPI `x-websockets`). */
