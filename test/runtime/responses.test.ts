@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response } from "@trellis/runtime";
+import type { ResponseValidationError } from "@trellis/runtime";
 import { setup } from "./helpers.js";
 
 const UserResponse = z.object({ id: z.int(), email: z.string(), full_name: z.string().nullable(), is_active: z.boolean() });
@@ -46,7 +47,15 @@ describe("response models", () => {
     const res = await client.get("/broken");
     expect(res.status).toBe(500);
     expect(res.json()).toEqual({ detail: "Internal Server Error" });
-    expect(logs.some((l) => (l.obj.err as Error).name === "ResponseValidationError")).toBe(true);
+    const err = logs.map((l) => l.obj.err as ResponseValidationError | undefined).find((e) => e?.name === "ResponseValidationError");
+    expect(err).toBeDefined();
+    // What went wrong and where, in the message; what the handler returned only by its kind.
+    expect(err!.message).toBe(
+      "GET /broken: 3 validation errors for the response: id: Input should be a valid number [float_type], got a string of 12 characters; "
+        + "full_name: Field required [missing], got an object; is_active: Field required [missing], got an object",
+    );
+    expect(err!.errors.map((e) => e.loc)).toEqual([["response", "id"], ["response", "full_name"], ["response", "is_active"]]);
+    expect(JSON.stringify(logs)).not.toContain('"h"');
   });
 
   it("apply zod output transforms and serialize dates as ISO strings", async () => {
