@@ -45,6 +45,17 @@ export function runFaultSuite(env: () => Env): void {
     expect(error.message).not.toContain("secret-password");
   });
 
+  it("PORT already taken: one clear line on stderr and exit 1, no stack", { timeout: 60_000 }, async () => {
+    const { port, hostname } = new URL(env().base);
+    const error = await start(env().project, { PORT: port, HOST: hostname }).then(
+      (server) => (void server.stop(), new Error("the server started")),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/^server exited with 1:/);
+    const lines = error.message.split("\n").slice(1).filter((line) => line.trim() !== "");
+    expect(lines).toEqual([`error: cannot listen on ${hostname}:${port}: port ${port} is already in use on ${hostname}; stop the process that holds it (is the app already running?) or choose another port (EADDRINUSE)`]);
+  });
+
   it("an idle keep-alive socket is closed by the server's keepAliveTimeout (5 s)", { timeout: 30_000 }, async () => {
     const { port, hostname } = new URL(env().base);
     const socket = connect(Number(port), hostname);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp, silentLogger } from "@trellis/runtime";
+import { createApp, ListenError, silentLogger } from "@trellis/runtime";
 import { setup } from "./helpers.js";
 
 const fixture = fileURLToPath(new URL("../fixtures/graceful-server.ts", import.meta.url));
@@ -116,6 +116,31 @@ describe("lifespan hooks", () => {
     });
     await expect(app.listen({ port: 0, signals: false })).rejects.toThrow("database unreachable");
     expect(app.server).toBeUndefined();
+  });
+
+  it("refuse a port in use or an address that is not this machine's with a one-line ListenError, after the shutdown hooks ran", async () => {
+    const first = createApp({ logger: silentLogger });
+    const { port } = await first.listen({ port: 0, signals: false });
+    try {
+      const second = createApp({ logger: silentLogger });
+      const events: string[] = [];
+      second.onStartup(() => void events.push("db open"));
+      second.onShutdown(() => void events.push("db closed"));
+      const busy = await second.listen({ port, signals: false }).catch((err: unknown) => err);
+      expect(busy).toBeInstanceOf(ListenError);
+      expect((busy as ListenError).code).toBe("EADDRINUSE");
+      expect((busy as ListenError).message).toBe(
+        `cannot listen on 127.0.0.1:${port}: port ${port} is already in use on 127.0.0.1; stop the process that holds it (is the app already running?) or choose another port (EADDRINUSE)`,
+      );
+      expect(((busy as ListenError).cause as NodeJS.ErrnoException).code).toBe("EADDRINUSE");
+      expect(events).toEqual(["db open", "db closed"]);
+      expect(second.server).toBeUndefined();
+      // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+      const foreign = await createApp({ logger: silentLogger }).listen({ port: 0, host: "192.0.2.1", signals: false }).catch((err: unknown) => err);
+      expect((foreign as ListenError).message).toBe("cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its own addresses (EADDRNOTAVAIL)");
+    } finally {
+      await first.close();
+    }
   });
 
   it("run every shutdown hook even when one fails, and log the failure", async () => {

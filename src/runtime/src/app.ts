@@ -22,6 +22,7 @@ import type { DocsOptions, OpenAPIObject, OpenAPIOptions } from "./openapi/types
 import { buildOpenAPI } from "./openapi/build.js";
 import { runRoute, sendResponse, type PipelineHost } from "./pipeline.js";
 import { atDefinitionSite } from "./errors/definition-site.js";
+import { ListenError } from "./errors/listen-error.js";
 import { compileRoute, type CompiledRoute } from "./route/compile.js";
 import type { Handler, HttpMethod, RouteOptions } from "./route/types.js";
 import { Router, type IncludeOptions } from "./router.js";
@@ -295,10 +296,11 @@ export class App implements PipelineHost {
     this.#closing = false;
     this.#closed = undefined;
     const host = options.host ?? "127.0.0.1";
+    const requestedPort = options.port ?? 8000;
     try {
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port ?? 8000, host, () => {
+        server.listen(requestedPort, host, () => {
           server.off("error", reject);
           resolve();
         });
@@ -306,7 +308,7 @@ export class App implements PipelineHost {
     } catch (err) {
       this.#server = undefined;
       await this.#lifespan.shutdown(this.logger);
-      throw err;
+      throw ListenError.from(err, host, requestedPort);
     }
     if (options.signals !== false) this.#installSignalHandlers(options.signals ?? ["SIGTERM", "SIGINT"], options.shutdownTimeout);
     const port = (server.address() as AddressInfo).port;

@@ -8,6 +8,7 @@ export type { RouteOptions, Handler, HandlerContext, HttpMethod, BodyEncoding, E
 export { depends, type DependencyContext, type DependencyFn, type DependsOptions, type DependencyScope, type ResolvedDeps } from "./deps/define.js";
 export { HTTPException } from "./errors/http-exception.js";
 export { RequestValidationError, ResponseValidationError } from "./errors/validation-error.js";
+export { ListenError } from "./errors/listen-error.js";
 export { TrellisConfigError, CONFIG_ERRORS, type ConfigErrorCode } from "./errors/config-error.js";
 export type { ExceptionHandler, ErrorClass } from "./errors/handlers.js";
 export { Response, JSONResponse, HTMLResponse, PlainTextResponse, RedirectResponse, type ResponseInit, type HeaderMap } from "./http/response.js";
