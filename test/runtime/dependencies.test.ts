@@ -82,6 +82,64 @@ describe("dependencies", () => {
   });
 });
 
+describe("dependencies that declare query parameters and headers", () => {
+  const ran: string[] = [];
+  const commonParameters = depends({}, ({ query }) => (ran.push("common"), query), {
+    query: z.object({ q: z.string().optional(), skip: z.int().min(0).default(0), limit: z.int().min(1).max(100).default(10) }),
+  });
+  const clientVersion = depends({}, ({ headers }) => (ran.push("version"), headers.x_client_version), { headers: z.object({ x_client_version: z.string().min(1) }) });
+
+  function itemsApp() {
+    ran.length = 0;
+    const ctx = setup();
+    ctx.app.get("/items", { deps: { common: commonParameters, version: clientVersion } }, ({ deps }) => ({
+      skip: deps.common.skip, limit: deps.common.limit, q: deps.common.q ?? null, version: deps.version,
+    }));
+    ctx.app.get("/users", { query: z.object({ q: z.string().max(5) }), dependencies: [commonParameters] }, ({ query }) => query);
+    return ctx;
+  }
+
+  it("get their parameters parsed, with the declared defaults", async () => {
+    const { client } = itemsApp();
+    const res = await client.get("/items?skip=5&q=lamp", { headers: { "x-client-version": "2.1" } });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ skip: 5, limit: 10, q: "lamp", version: "2.1" });
+    expect(ran).toEqual(["common", "version"]);
+  });
+
+  it("answer 422 with FastAPI's locs for every invalid query parameter and header, and never run", async () => {
+    const { client } = itemsApp();
+    const res = await client.get("/items?skip=-1&limit=abc");
+    expect(res.status).toBe(422);
+    expect((res.json() as { detail: { loc: unknown[]; type: string }[] }).detail.map((d) => [d.loc, d.type])).toEqual([
+      [["query", "limit"], "int_parsing"],
+      [["query", "skip"], "greater_than_equal"],
+      [["header", "x_client_version"], "missing"],
+    ]);
+    expect(ran).toEqual([]);
+  });
+
+  it("are reported with the route's own invalid parameters in one 422", async () => {
+    const { client } = itemsApp();
+    const res = await client.get("/users?q=too-long&limit=0");
+    expect((res.json() as { detail: { loc: unknown[]; type: string }[] }).detail.map((d) => [d.loc, d.type])).toEqual([
+      [["query", "limit"], "greater_than_equal"],
+      [["query", "q"], "string_too_long"],
+    ]);
+  });
+
+  it("are documented on every route that uses them; a route's own parameter of the same name wins", () => {
+    const { app } = itemsApp();
+    const doc = app.openapi() as { paths: Record<string, { get: { parameters: { name: string; in: string; schema: unknown }[]; responses: Record<string, unknown> } }> };
+    const items = doc.paths["/items"]!.get;
+    expect(items.parameters.map((p) => `${p.in} ${p.name}`)).toEqual(["query q", "query skip", "query limit", "header x-client-version"]);
+    expect(items.responses["422"]).toBeDefined();
+    const users = doc.paths["/users"]!.get;
+    expect(users.parameters.map((p) => `${p.in} ${p.name}`)).toEqual(["query q", "query skip", "query limit"]);
+    expect(users.parameters[0]!.schema).toEqual({ type: "string", maxLength: 5 });
+  });
+});
+
 describe("generator dependencies", () => {
   function transactionalApp(scope: "request" | "function") {
     const ctx = setup();

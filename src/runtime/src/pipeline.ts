@@ -9,6 +9,7 @@ import { ResponseState } from "./http/response-state.js";
 import { mergeHeaders, sendRaw } from "./http/send.js";
 import { replanDependencies, type CompiledRoute } from "./route/compile.js";
 import { planIsCurrent } from "./deps/analyse.js";
+import type { ParamsParser } from "./deps/define.js";
 import { collectParsed } from "./route/collect.js";
 import type { RawValues } from "./route/string-fields.js";
 import type { HandlerContext, RouteOptions } from "./route/types.js";
@@ -70,6 +71,7 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
     let deps: Record<string, unknown> | Promise<Record<string, unknown>> = NO_DEPS;
     if (route.deps.nodes.length > 0) {
       const plan = planIsCurrent(route.deps, host.dependencyOverrides) ? route.deps : replanDependencies(route, host.dependencyOverrides);
+      if (plan.paramChecks.length > 0) checkDeclaredParams(plan.paramChecks, route, req, request, rawBody);
       deps = solveDependencies(plan, scope, host.dependencyOverrides);
       if (deps instanceof Promise) {
         deadline ??= armDeadline(host, res, request);
@@ -121,6 +123,31 @@ export async function runRoute(host: PipelineHost, route: CompiledRoute, req: In
   }
   if (deadline !== undefined) clearTimeout(deadline);
   if (scope.teardowns.length > 0 || scope.background.size > 0) host.afterResponse(scope, failure);
+}
+
+/**
+ * Query parameters and headers declared by dependencies are checked before
+ * any dependency runs; when one is invalid, the 422 lists the route's own
+ * invalid parts too, as FastAPI's one error list does.
+ */
+function checkDeclaredParams(checks: readonly ParamsParser[], route: CompiledRoute, req: IncomingMessage, request: Request, rawBody: unknown): void {
+  const errors: ValidationDetail[] = [];
+  for (const check of checks) check(request, errors);
+  if (errors.length === 0) return;
+  collectParsed(route.parseParams, request.params as RawValues, undefined, errors);
+  collectParsed(route.parseQuery, request.query as RawValues, undefined, errors);
+  collectParsed(route.parseHeaders, req.headers as RawValues, undefined, errors);
+  collectParsed(route.validateBody, rawBody, undefined, errors);
+  throw new RequestValidationError(dedupe(errors));
+}
+
+/** A parameter declared by two dependencies (or a dependency and the route) is reported once. */
+function dedupe(errors: ValidationDetail[]): ValidationDetail[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.type} ${JSON.stringify(e.loc)}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 const TIMED_OUT = { detail: "Request timed out" };

@@ -1,5 +1,5 @@
 import { TrellisConfigError } from "../errors/config-error.js";
-import { dependencyMeta, type DependencyFn, type DependencyScope, type DepMap, type SecurityInfo } from "./define.js";
+import { dependencyMeta, type DependencyFn, type DependencyScope, type DepMap, type ParamsParser, type SecurityInfo } from "./define.js";
 
 /** One dependency in a route's flattened graph; its children come earlier in the list. */
 export interface DepNode {
@@ -21,11 +21,13 @@ export interface DepPlan {
   /** Side-effect dependencies (route and router `dependencies`), in order. */
   unnamed: number[];
   security: SecurityInfo[];
+  /** The query/header parsers of the dependencies that declare parameters, checked before any dependency runs. */
+  paramChecks: ParamsParser[];
   /** The overrides version this plan was made for; undefined: made without overrides. */
   overridesVersion: number | undefined;
 }
 
-export const EMPTY_PLAN: DepPlan = Object.freeze({ nodes: [], named: [], unnamed: [], security: [], overridesVersion: undefined }) as DepPlan;
+export const EMPTY_PLAN: DepPlan = Object.freeze({ nodes: [], named: [], unnamed: [], security: [], paramChecks: [], overridesVersion: undefined }) as DepPlan;
 
 /** Whether `plan` still reflects the current overrides. */
 export function planIsCurrent(plan: DepPlan, overrides: OverrideSource & { size: number }): boolean {
@@ -48,6 +50,7 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
   const indexOf = new Map<DependencyFn, number>();
   const visiting = new Set<DependencyFn>();
   const security: SecurityInfo[] = [];
+  const paramChecks: ParamsParser[] = [];
 
   const visit = (fn: unknown, trail: string[]): number => {
     if (typeof fn !== "function") {
@@ -68,6 +71,7 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
     for (const key of Object.keys(meta.deps)) children.push([key, visit(meta.deps[key], [...trail, key])]);
     visiting.delete(dep);
     if (meta.security && !security.some((s) => s.name === meta.security?.name)) security.push(meta.security);
+    if (meta.parseParams && !paramChecks.includes(meta.parseParams)) paramChecks.push(meta.parseParams);
     nodes.push({ fn: effective, scope: meta.scope, children });
     const index = nodes.length - 1;
     if (meta.cache) indexOf.set(dep, index);
@@ -76,5 +80,5 @@ export function analyseDependencies(named: DepMap | undefined, unnamed: readonly
 
   const unnamedIdx = unnamed.map((fn, i) => visit(fn, [`dependencies[${i}]`]));
   const namedIdx: [string, number][] = Object.keys(named ?? {}).map((key) => [key, visit(named?.[key], [key])]);
-  return { nodes, named: namedIdx, unnamed: unnamedIdx, security, overridesVersion: overrides?.version };
+  return { nodes, named: namedIdx, unnamed: unnamedIdx, security, paramChecks, overridesVersion: overrides?.version };
 }

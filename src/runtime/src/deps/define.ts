@@ -1,6 +1,12 @@
+import type { z } from "zod";
 import type { BackgroundTasks } from "../background.js";
+import { RequestValidationError } from "../errors/validation-error.js";
 import type { Request } from "../http/request.js";
 import type { ResponseState } from "../http/response-state.js";
+import { collectParsed } from "../route/collect.js";
+import { compileFieldsParser, type RawValues } from "../route/string-fields.js";
+import type { ObjectSchema } from "../route/types.js";
+import type { ValidationDetail } from "../validation/detail.js";
 
 /** What every dependency (and every handler) receives. */
 export interface DependencyContext<D = Record<string, unknown>> {
@@ -57,18 +63,39 @@ export interface DependencyMeta {
   cache: boolean;
   security?: SecurityInfo;
   name: string;
+  /** Query parameters and headers the dependency reads; every route that uses it documents them. */
+  query?: ObjectSchema;
+  headers?: ObjectSchema;
+  /** Parses them from a request, adding failures to `errors` (the route checks every dependency's before any runs). */
+  parseParams?: ParamsParser;
 }
+
+export type ParamsParser = (request: Request, errors: ValidationDetail[]) => { query: unknown; headers: unknown };
 
 export const DEPENDENCY_META: unique symbol = Symbol.for("trellis.dependency");
 
 type WithMeta = { [DEPENDENCY_META]?: DependencyMeta };
 
-export interface DependsOptions {
+export interface DependsOptions<Q extends ObjectSchema | undefined = ObjectSchema | undefined, H extends ObjectSchema | undefined = ObjectSchema | undefined> {
   scope?: DependencyScope;
   cache?: boolean;
   security?: SecurityInfo;
   name?: string;
+  /**
+   * Query parameters the dependency reads (FastAPI's `common_parameters`):
+   * validated before it runs (422 with loc ["query", name]), passed to it as
+   * `ctx.query`, and documented on every route that uses it.
+   */
+  query?: Q;
+  /** Headers the dependency reads, as `query`: `x_client_version` is the X-Client-Version header. */
+  headers?: H;
 }
+
+/** What a dependency that declares query parameters or headers receives besides the usual context. */
+export type DeclaredParams<Q, H> = {
+  query: Q extends ObjectSchema ? z.output<Q> : undefined;
+  headers: H extends ObjectSchema ? z.output<H> : undefined;
+};
 
 /**
  * Declares a dependency that has dependencies of its own:
@@ -78,10 +105,10 @@ export interface DependsOptions {
  *   async ({ deps }) => findUser(deps.db, deps.token));
  * ```
  */
-export function depends<const D extends DepMap, R>(
+export function depends<const D extends DepMap, R, Q extends ObjectSchema | undefined = undefined, H extends ObjectSchema | undefined = undefined>(
   deps: D,
-  fn: (ctx: DependencyContext<ResolvedDeps<D>>) => R,
-  options: DependsOptions = {},
+  fn: (ctx: DependencyContext<ResolvedDeps<D>> & DeclaredParams<Q, H>) => R,
+  options: DependsOptions<Q, H> = {},
 ): (ctx: DependencyContext<ResolvedDeps<D>>) => R {
   const meta: DependencyMeta = {
     deps,
@@ -89,9 +116,42 @@ export function depends<const D extends DepMap, R>(
     cache: options.cache ?? true,
     name: options.name ?? (fn.name || "dependency"),
     ...(options.security ? { security: options.security } : {}),
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
   };
-  Object.defineProperty(fn, DEPENDENCY_META, { value: meta, enumerable: false });
-  return fn;
+  type Ctx = DependencyContext<ResolvedDeps<D>>;
+  // Without declared parameters `query` and `headers` are undefined, as DeclaredParams says; no wrapper.
+  let run = fn as (ctx: Ctx) => R;
+  if (options.query || options.headers) {
+    meta.parseParams = paramsParser(options.query, options.headers);
+    run = withDeclaredParams<Ctx, R>(fn as (ctx: Ctx & DeclaredParams<never, never>) => R, meta.parseParams);
+  }
+  Object.defineProperty(run, DEPENDENCY_META, { value: meta, enumerable: false });
+  return run;
+}
+
+function paramsParser(query: ObjectSchema | undefined, headers: ObjectSchema | undefined): ParamsParser {
+  const parseQuery = query ? compileFieldsParser(query, "query") : undefined;
+  const parseHeaders = headers ? compileFieldsParser(headers, "header") : undefined;
+  return (request, errors) => ({
+    query: collectParsed(parseQuery, request.query as RawValues, undefined, errors),
+    headers: collectParsed(parseHeaders, request.headers as RawValues, undefined, errors),
+  });
+}
+
+/**
+ * Wraps `fn` so that it receives its parsed query parameters and headers.
+ * The route has checked them already (all dependencies' and its own, for one
+ * 422 listing every error); the check here covers a dependency called some
+ * other way, such as a WebSocket route.
+ */
+function withDeclaredParams<C extends DependencyContext<unknown>, R>(fn: (ctx: C & DeclaredParams<never, never>) => R, parse: ParamsParser): (ctx: C) => R {
+  return (ctx) => {
+    const errors: ValidationDetail[] = [];
+    const { query, headers } = parse(ctx.request, errors);
+    if (errors.length > 0) throw new RequestValidationError(errors);
+    return fn({ ...ctx, query, headers } as C & DeclaredParams<never, never>);
+  };
 }
 
 const NO_DEPS: DepMap = Object.freeze({});

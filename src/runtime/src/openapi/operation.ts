@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { ContentObject, OperationObject, ParameterLocation, ParameterObject, RequestBodyObject, ResponsesObject, SchemaObject } from "openapi3-ts/oas31";
 import type { z } from "zod";
+import { dependencyMeta } from "../deps/define.js";
 import type { CompiledRoute } from "../route/compile.js";
 import type { BodyEncoding, ObjectSchema } from "../route/types.js";
 import { handlerName, summaryFromName } from "./naming.js";
@@ -38,11 +39,15 @@ export function buildOperation(route: CompiledRoute, store: SchemaStore, operati
   if (options.description) operation.description = options.description;
   operation.operationId = operationId;
 
-  const validated = [
+  const validated = uniqueParameters([
     ...objectParameters(options.params, "path", store, site("path")),
     ...objectParameters(options.query, "query", store, site("query")),
     ...objectParameters(options.headers, "header", store, site("header")),
-  ];
+    ...route.deps.nodes.flatMap((node) => {
+      const meta = dependencyMeta(node.fn);
+      return [...objectParameters(meta.query, "query", store, site("query")), ...objectParameters(meta.headers, "header", store, site("header"))];
+    }),
+  ]);
   const parameters = options.params ? validated : [...untypedPathParameters(route.pathParams), ...validated];
   if (parameters.length > 0) operation.parameters = parameters;
   if (options.body) operation.requestBody = requestBody(options.body, route.bodyEncodings, store, site("body"));
@@ -54,6 +59,15 @@ export function buildOperation(route: CompiledRoute, store: SchemaStore, operati
   if (route.deps.security.length > 0) operation.security = route.deps.security.map((s) => ({ [s.name]: [...(s.scopes ?? [])] }));
   if (options.deprecated) operation.deprecated = true;
   return { operation, validates };
+}
+
+/** The first of each (name, in): a route's own parameter wins over a dependency's of the same name. */
+function uniqueParameters(parameters: ParameterObject[]): ParameterObject[] {
+  const seen = new Set<string>();
+  return parameters.filter((p) => {
+    const key = `${p.in} ${p.name}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 /**
