@@ -86,6 +86,41 @@ describe("ConnectionManager", () => {
     }
   });
 
+  it("broadcasts through the app's pub/sub when made without one, so module-level managers reach every instance", async () => {
+    const pubsub = new MemoryPubSub();
+    const published: string[] = [];
+    await pubsub.subscribe("trellis:ws", (raw) => void published.push(raw));
+    // Two "instances", each importing the same domain code: a manager per process, no pubsub option.
+    const instance = () => {
+      const manager = new ConnectionManager({ logger: silentLogger });
+      const { app, client } = setup({ websocket: { pubsub } });
+      app.ws("/ws/live", { manager }, async ({ socket }) => {
+        for await (const text of socket.texts()) await manager.broadcast(text);
+      });
+      return { manager, client };
+    };
+    const one = instance();
+    const two = instance();
+    const [a, b] = [await one.client.websocket("/ws/live"), await two.client.websocket("/ws/live")];
+    await waitFor(() => one.manager.size === 1 && two.manager.size === 1, "one member on each instance");
+    a.send("across instances");
+    expect(await a.receiveText()).toBe("across instances");
+    expect(await b.receiveText()).toBe("across instances");
+    expect(published).toHaveLength(1);
+    // A pub/sub given to the constructor is kept: this one stays on its own instance.
+    const own = new ConnectionManager({ pubsub: new MemoryPubSub(), logger: silentLogger });
+    const { app, client } = setup({ websocket: { pubsub } });
+    app.ws("/ws/own", { manager: own }, async ({ socket }) => {
+      for await (const text of socket.texts()) await own.broadcast(text);
+    });
+    const c = await client.websocket("/ws/own");
+    await waitFor(() => own.size === 1, "the member");
+    c.send("local only");
+    expect(await c.receiveText()).toBe("local only");
+    await b.expectNoMessage();
+    expect(published).toHaveLength(1);
+  });
+
   it("routes room broadcasts and direct sends to the instance that holds the connection", async () => {
     const pubsub = new MemoryPubSub();
     const a = new ConnectionManager({ pubsub, logger: silentLogger });

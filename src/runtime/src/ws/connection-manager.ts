@@ -6,7 +6,11 @@ import { MemoryPubSub } from "./pubsub/memory.js";
 import type { PubSub, Unsubscribe } from "./pubsub/types.js";
 
 export interface ConnectionManagerOptions {
-  /** Where broadcasts travel between instances; default an in-process MemoryPubSub. */
+  /**
+   * Where broadcasts travel between instances. Default: the app's
+   * (`createApp({ websocket: { pubsub } })`) once a WebSocket route of that
+   * app uses this manager, else an in-process MemoryPubSub.
+   */
   pubsub?: PubSub;
   /** The pub/sub channel; managers of one app on several instances share it. Default "trellis:ws". */
   channel?: string;
@@ -63,17 +67,41 @@ const encode = (message: OutboundMessage): string => (typeof message === "string
 export class ConnectionManager {
   readonly instanceId: string;
   readonly channel: string;
-  readonly #pubsub: PubSub;
+  #pubsub: PubSub;
+  /** The pub/sub was given to the constructor: an app's never replaces it. */
+  readonly #ownPubSub: boolean;
   readonly #logger: Logger;
   readonly #members = new Map<string, Member>();
   readonly #rooms = new Map<string, Set<string>>();
   #subscription: Promise<Unsubscribe | undefined> | undefined;
+  #adopted = false;
 
   constructor(options: ConnectionManagerOptions = {}) {
     this.instanceId = options.instanceId ?? randomUUID();
     this.channel = options.channel ?? "trellis:ws";
     this.#pubsub = options.pubsub ?? new MemoryPubSub();
+    this.#ownPubSub = options.pubsub !== undefined;
     this.#logger = options.logger ?? createConsoleLogger();
+  }
+
+  /**
+   * Called by an app when one of its WebSocket routes uses this manager:
+   * a manager made without a pub/sub of its own broadcasts through the
+   * app's from then on, so a domain's module-level manager reaches every
+   * instance once the app runs on Redis, with no change to its code.
+   * The first app wins; a pub/sub given to the constructor always does.
+   */
+  adoptPubSub(pubsub: PubSub): void {
+    if (this.#ownPubSub || this.#pubsub === pubsub || this.#adopted) return;
+    this.#adopted = true;
+    const previous = this.#subscription;
+    this.#pubsub = pubsub;
+    this.#subscription = undefined;
+    // Already listening on the in-process default (a connection came first): move over.
+    if (previous) {
+      void previous.then((unsubscribe) => unsubscribe?.());
+      this.#subscribe();
+    }
   }
 
   /** Adds an open connection (idempotent), optionally straight into rooms. */

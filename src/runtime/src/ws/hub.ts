@@ -9,6 +9,7 @@ import { CloseCode } from "./close-codes.js";
 import { compileWebSocketRoute, type CompiledWebSocketRoute } from "./compile.js";
 import { WebSocketConnection } from "./connection.js";
 import type { OriginPolicy } from "./origin.js";
+import type { PubSub } from "./pubsub/types.js";
 import { DEFAULT_RATE_LIMIT, TokenBucket, type MessageRateLimit } from "./rate-limit.js";
 import { runConnection, type WebSocketHost } from "./run.js";
 import type { WebSocketRouteDefinition, WebSocketRouteInfo } from "./types.js";
@@ -25,9 +26,16 @@ export interface WebSocketOptions {
   rateLimit?: MessageRateLimit | false;
   /** Browser origins allowed to connect (HARDENING.md D12). Default "same-origin". */
   origins?: OriginPolicy;
+  /**
+   * The pub/sub that ConnectionManagers used by this app's routes broadcast
+   * through when they were made without one (a RedisPubSub shares them
+   * between instances). Default: each manager's own in-process one.
+   */
+  pubsub?: PubSub;
 }
 
 interface ResolvedOptions {
+  pubsub: PubSub | undefined;
   maxPayload: number;
   heartbeatInterval: number | false;
   maxBufferedAmount: number;
@@ -69,6 +77,7 @@ export class WebSocketHub {
     this.#host = host;
     this.#appDependencies = appDependencies;
     this.#options = {
+      pubsub: options.pubsub,
       maxPayload: options.maxPayload ?? 64 * 1024,
       heartbeatInterval: options.heartbeatInterval ?? 30_000,
       maxBufferedAmount: options.maxBufferedAmount ?? 1024 * 1024,
@@ -88,6 +97,7 @@ export class WebSocketHub {
     }
     this.#router.on("GET", route.pattern, noop, { route } satisfies Store);
     this.#routes.push(route);
+    if (this.#options.pubsub) route.options.manager?.adoptPubSub(this.#options.pubsub);
   }
 
   get routes(): readonly WebSocketRouteInfo[] {
