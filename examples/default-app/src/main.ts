@@ -59,7 +59,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
 
   app.use(requestId());
   app.use(timing());
-  app.use(requestLogger({ logger }));
+  // Behind a load balancer the connection's peer is the balancer: TRUST_PROXY says which hops may name the client.
+  app.use(requestLogger({ logger, trustProxy: settings.TRUST_PROXY }));
   app.use(securityHeaders());
   app.use(noStoreWhenAuthenticated());
   if (origins.length > 0) app.use(cors({ origins }));
@@ -69,7 +70,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   if (redis) {
     app.onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
   }
-  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
+  // One limiter for the app and for the routes with their own limit (/auth/token), so TRUST_PROXY keys both.
+  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, trustProxy: settings.TRUST_PROXY, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
 
   app.onStartup(async () => {
     // Unreachable PostgreSQL: one clear line at startup (server.ts), not a migrator stack trace.

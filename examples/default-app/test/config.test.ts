@@ -44,6 +44,17 @@ describe("settings", () => {
     expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);
   });
 
+  it("reads TRUST_PROXY as a hop count or addresses and subnets, trusts no proxy by default, and refuses true", () => {
+    expect(load({ NODE_ENV: "test" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "0" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "false" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "loopback, 10.0.0.0/8, fd00::/8" }).TRUST_PROXY).toBe("loopback, 10.0.0.0/8, fd00::/8");
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "true" })).toEqual([expect.stringMatching(/^TRUST_PROXY: true would trust every X-Forwarded-For entry, which the client writes itself; give the number of proxies/)]);
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "10.0.0.0/33" })).toEqual([expect.stringMatching(/^TRUST_PROXY: "10.0.0.0\/33" is not an IP address, a subnet/)]);
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "-1" })).toEqual([expect.stringMatching(/^TRUST_PROXY: "-1" is not an IP address/)]);
+  });
+
   it("sizes the PostgreSQL pool from DATABASE_POOL_SIZE and migrates at startup unless MIGRATE_ON_STARTUP=false", () => {
     expect(load({ NODE_ENV: "test" })).toMatchObject({ DATABASE_POOL_SIZE: 10, MIGRATE_ON_STARTUP: true });
     expect(load({ NODE_ENV: "test", DATABASE_POOL_SIZE: "25", MIGRATE_ON_STARTUP: "false" })).toMatchObject({ DATABASE_POOL_SIZE: 25, MIGRATE_ON_STARTUP: false });

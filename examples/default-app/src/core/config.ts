@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { defineSettings, type SettingsOptions } from "@trellis/runtime";
+import { compileTrustProxy, defineSettings, type SettingsOptions, type TrustProxy } from "@trellis/runtime";
 import { z } from "zod";
 
 /** Values copied from examples and tutorials: a key anyone can read is no key (HARDENING.md D1). */
@@ -25,6 +25,31 @@ export function secretKeyProblem(value: string | undefined): string | undefined 
 const origin = z.string().regex(/^(\*|[a-z][a-z0-9+.-]*:\/\/[^/?#\s@]+)$/i, "an origin such as https://app.example.com (no path, no trailing slash)");
 
 /**
+ * TRUST_PROXY (HARDENING.md D13): which proxies in front of the app may name
+ * the client in X-Forwarded-For, for the rate limiters and the request log.
+ * Unset, "false" or "0": none, the connection's peer is the client. A hop
+ * count ("1" behind one load balancer), or addresses and subnets,
+ * comma-separated ("10.0.0.0/8, ::1", or loopback, linklocal, uniquelocal):
+ * the forms the runtime's trustProxy option takes, checked by the runtime
+ * itself here, at startup. "true" is refused as the runtime refuses it: it
+ * would trust the left-most entry, which the client writes itself.
+ */
+const trustProxy = z.string().transform((value, ctx): TrustProxy => {
+  const text = value.trim();
+  if (/^(false|off|no|0)$/i.test(text)) return false;
+  const option = /^(true|on|yes)$/i.test(text) ? true : /^\d+$/.test(text) ? Number(text) : text;
+  try {
+    compileTrustProxy(option, "TRUST_PROXY");
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^TRUST_PROXY: /, "") : String(error);
+    ctx.addIssue({ code: "custom", message, input: value });
+    return z.NEVER;
+  }
+  // Unreachable for true (compileTrustProxy refused it above); narrows the type.
+  return option === true ? false : option;
+});
+
+/**
  * Every setting of the app, read from the environment and .env. Keys are the
  * variable names, so the schema is also the list .env.example documents.
  */
@@ -45,6 +70,7 @@ export const SettingsSchema = z.object({
   ACCESS_TOKEN_EXPIRE_MINUTES: z.int().min(1).max(60 * 24 * 30).default(30),
   CORS_ORIGINS: z.array(origin).default([]),
   RATE_LIMIT_PER_MINUTE: z.int().min(1).default(60),
+  TRUST_PROXY: trustProxy.default(false),
   FIRST_SUPERUSER_EMAIL: z.email().optional(),
   FIRST_SUPERUSER_PASSWORD: z.string().min(8).max(128).optional(),
 }).superRefine((settings, ctx) => {
