@@ -36,6 +36,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     title: pkg.name,
     version: pkg.version,
     logger,
+    bodyLimit: settings.BODY_LIMIT,
     // 500 bodies carry the error and its stack only when NODE_ENV=development is set explicitly.
     debug: settings.NODE_ENV === "development",
     // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).

@@ -26,6 +26,7 @@ describe("middleware from the settings", () => {
 const direct = await setupApp({ RATE_LIMIT_PER_MINUTE: "2" });
 const byHops = await setupApp({ RATE_LIMIT_PER_MINUTE: "2", TRUST_PROXY: "1" });
 const bySubnet = await setupApp({ TRUST_PROXY: "loopback" });
+const smallBodies = await setupApp({ BODY_LIMIT: "1024" });
 
 describe("clients behind a proxy (TRUST_PROXY)", () => {
   // The test client connects from 127.0.0.1, standing in for a load balancer that appends the client's address.
@@ -53,5 +54,16 @@ describe("clients behind a proxy (TRUST_PROXY)", () => {
     expect(first.slice(0, 10).every((status) => status === 401)).toBe(true);
     expect(first[10]).toBe(429);
     expect((await login(bySubnet, "203.0.113.10")).status).toBe(401);
+  });
+});
+
+describe("BODY_LIMIT", () => {
+  const signup = (fullName: string) => smallBodies.client.post("/api/v1/users", { json: { email: `body-${fullName.length}@example.com`, password: "correct horse battery", full_name: fullName } });
+
+  it("answers 413 with a JSON detail to a body over the configured limit, and serves one under it", async () => {
+    const over = await signup("x".repeat(1100));
+    expect(over.status).toBe(413);
+    expect(over.json()).toEqual({ detail: "Request body is larger than the limit of 1024 bytes" });
+    expect((await signup("Ada Lovelace")).status).toBe(201);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { compileTrustProxy, defineSettings, type SettingsOptions, type TrustProxy } from "@trellis/runtime";
+import { compileTrustProxy, defineSettings, TrellisConfigError, type SettingsOptions, type TrustProxy } from "@trellis/runtime";
 import { z } from "zod";
 
 /** Values copied from examples and tutorials: a key anyone can read is no key (HARDENING.md D1). */
@@ -13,6 +13,8 @@ const PLACEHOLDER_SECRETS = new Set([
   "replace-me-with-openssl-rand-hex-32",
 ]);
 const MIN_SECRET_BYTES = 32;
+/** BODY_LIMIT's ceiling: a JSON body is read into memory whole before it is parsed. */
+export const MAX_BODY_LIMIT = 100 * 1024 * 1024;
 
 /** Why a SECRET_KEY may not sign production tokens, or undefined when it may. */
 export function secretKeyProblem(value: string | undefined): string | undefined {
@@ -41,7 +43,9 @@ const trustProxy = z.string().transform((value, ctx): TrustProxy => {
   try {
     compileTrustProxy(option, "TRUST_PROXY");
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^TRUST_PROXY: /, "") : String(error);
+    if (!(error instanceof TrellisConfigError)) throw error;
+    // The runtime's own words, without the label and the error code: the settings message names TRUST_PROXY already.
+    const message = error.message.replace(/^TRUST_PROXY: /, "").replace(/ \[TRELLIS_E_\w+\]$/, "");
     ctx.addIssue({ code: "custom", message, input: value });
     return z.NEVER;
   }
@@ -69,6 +73,9 @@ export const SettingsSchema = z.object({
   SECRET_KEY: z.string().optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: z.int().min(1).max(60 * 24 * 30).default(30),
   CORS_ORIGINS: z.array(origin).default([]),
+  // Bytes a JSON or form body may have; 413 past it (HARDENING.md D10). A plain integer, checked
+  // here so that a typo stops the app at startup instead of serving with a limit nobody chose.
+  BODY_LIMIT: z.int().min(1).max(MAX_BODY_LIMIT).default(100 * 1024),
   RATE_LIMIT_PER_MINUTE: z.int().min(1).default(60),
   TRUST_PROXY: trustProxy.default(false),
   FIRST_SUPERUSER_EMAIL: z.email().optional(),
