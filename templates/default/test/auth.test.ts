@@ -1,11 +1,15 @@
+import { hash } from "@node-rs/argon2";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { createAccessToken } from "../src/core/security.js";
+import { createAccessToken, needsRehash, verifyPassword } from "../src/core/security.js";
+import { UserService } from "../src/domains/users/service.js";
 import { createUser, setupApp } from "./support/app.js";
 
 const app = await setupApp();
 const { client, settings } = app;
 const key = new TextEncoder().encode(settings.SECRET_KEY);
+// Its own app, so its logins count against a token-endpoint limit (10 a minute) of their own.
+const rehashing = await setupApp();
 
 describe("POST /api/v1/auth/token", () => {
   it("issues a bearer token for the OAuth2 password form, marked no-store, that /me accepts", async () => {
@@ -52,6 +56,35 @@ describe("POST /api/v1/auth/token", () => {
     const response = await client.post("/api/v1/auth/token", { form: { username: "a@example.com" } });
     expect(response.status).toBe(422);
     expect(response.json<{ detail: { loc: string[] }[] }>().detail[0]?.loc).toEqual(["body", "password"]);
+  });
+});
+
+describe("password hashes made with older parameters", () => {
+  const OLDER = [
+    ["argon2id with less memory and more passes", { algorithm: 2, memoryCost: 4096, timeCost: 3, parallelism: 1 }],
+    ["argon2i", { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 }],
+  ] as const;
+
+  it.each(OLDER)("are replaced with the current parameters at the next login through the token endpoint (%s)", async (_label, options) => {
+    const password = "correct horse battery";
+    const older = await hash(password, options);
+    expect(needsRehash(older)).toBe(true);
+    const user = await new UserService(rehashing.database.db).insert({ email: `older-${options.algorithm}-${options.timeCost}@example.com`, hashed_password: older });
+    const stored = async () => (await new UserService(rehashing.database.db).get(user.id))!.hashed_password;
+    const login = (attempt: string) => rehashing.client.post("/api/v1/auth/token", { form: { username: user.email, password: attempt } });
+
+    // A wrong password changes nothing.
+    expect((await login("wrong password")).status).toBe(401);
+    expect(await stored()).toBe(older);
+
+    expect((await login(password)).status).toBe(200);
+    const upgraded = await stored();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(needsRehash(upgraded)).toBe(false);
+    expect(await verifyPassword(upgraded, password)).toBe(true);
+    // And the upgraded hash logs in again, unchanged.
+    expect((await login(password)).status).toBe(200);
+    expect(await stored()).toBe(upgraded);
   });
 });
 
