@@ -1,5 +1,5 @@
 import { hash } from "@node-rs/argon2";
-import { SignJWT } from "jose";
+import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { createAccessToken, needsRehash, verifyPassword } from "../src/core/security.js";
 import { UserService } from "../src/domains/users/service.js";
@@ -115,6 +115,32 @@ describe("bearer tokens", () => {
     const { user } = await createUser(app);
     await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).sign(key));
     await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS512", typ: "JWT" }).setSubject(String(user.id)).setExpirationTime("5m").sign(key));
+  });
+
+  it("accepts a token that expired within the 5 s clock tolerance, and refuses one past it", async () => {
+    const { user } = await createUser(app);
+    const now = Math.floor(Date.now() / 1000);
+    const expiringAt = (exp: number) => new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).setIssuedAt(now - 600).setExpirationTime(exp).sign(key);
+    // Two seconds late is a clock apart (HARDENING.md D2: clockTolerance 5 s); seven is expired.
+    const late = await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${await expiringAt(now - 2)}` } });
+    expect(late.status).toBe(200);
+    expect(late.json()).toMatchObject({ id: user.id });
+    await expectRejected(await expiringAt(now - 7));
+  });
+
+  it("rejects an unsigned token (alg none), with or without a real signature attached", async () => {
+    const { user, token } = await createUser(app);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: String(user.id), iat: now, exp: now + 600 };
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    // The same claims signed with the key are accepted: what is refused below is the algorithm.
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(claims.sub).setIssuedAt(claims.iat).setExpirationTime(claims.exp).sign(key);
+    expect((await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${signed}` } })).status).toBe(200);
+    const unsigned = `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;
+    await expectRejected(unsigned);
+    await expectRejected(`${unsigned}${token.split(".")[2]}`);
+    await expectRejected(`${part({ alg: "None", typ: "JWT" })}.${part(claims)}.`);
+    await expectRejected(new UnsecuredJWT({}).setSubject(claims.sub).setIssuedAt(claims.iat).setExpirationTime(claims.exp).encode());
   });
 
   it("rejects a token whose subject is not a user id", async () => {
