@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { cliEnv } from "../cli/helpers.js";
 import { npm } from "../templates/variant.js";
-import { send, login } from "./support/http.js";
+import { login, send, type Reply } from "./support/http.js";
 import { SERVER_ENV, start, SUPERUSER, type Project } from "./support/project.js";
 
 const exec = promisify(execFile);
@@ -31,7 +31,7 @@ interface Env {
 }
 
 const signupBody = (email: string) => JSON.stringify({ email, password: "password-1" });
-const signupAt = (base: string, email: string) => send(`${base}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(email) }).catch((error: Error) => ({ status: 0, body: error.message, ms: 0 }));
+const signupAt = (base: string, email: string) => send(`${base}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(email) }).catch((error: Error) => ({ status: 0, body: error.message, ms: 0, headers: {} }));
 
 /** Polls until the check holds, for 20 s at most. */
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
@@ -68,8 +68,10 @@ async function withPrivateDatabase(project: Project, body: (database: PrivateDat
  * until released: the app's INSERTs into it wait, inside their transactions.
  * Statements go in on stdin, which psql runs one by one as they arrive.
  */
-function holdLock(url: string, table: string): { held: Promise<void>; release: () => Promise<void> } {
+function holdLock(url: string, table: string, options: { idleTimeoutMs?: number } = {}): { held: Promise<void>; release: () => Promise<void> } {
   const child = spawn("psql", [url, "-Atq", "-v", "ON_ERROR_STOP=1"], { stdio: ["pipe", "pipe", "pipe"] });
+  // psql may be gone already (the server ended an idle session): writing COMMIT then fails with EPIPE, which is fine.
+  child.stdin.on("error", () => undefined);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let output = "";
   const held = new Promise<void>((resolve, reject) => {
@@ -81,7 +83,9 @@ function holdLock(url: string, table: string): { held: Promise<void>; release: (
     void exited.then(() => reject(new Error(`psql exited before it held the lock: ${output}`)));
   });
   held.catch(() => undefined);
-  child.stdin.write(`BEGIN;\nLOCK TABLE ${table} IN SHARE MODE;\nSELECT 'locked';\n`);
+  // With idleTimeoutMs the server ends the session (and the lock) by itself after that long.
+  const idle = options.idleTimeoutMs === undefined ? "" : `SET idle_in_transaction_session_timeout = ${options.idleTimeoutMs};\n`;
+  child.stdin.write(`${idle}BEGIN;\nLOCK TABLE ${table} IN SHARE MODE;\nSELECT 'locked';\n`);
   const release = async () => {
     child.stdin.end("COMMIT;\n");
     await exited;
@@ -192,6 +196,33 @@ export function runFaultSuite(env: () => Env): void {
         expect((await signupAt(server.url, `outage-${run}-after@example.com`)).status).toBe(201);
         // Nothing half-written: only the signup after the outage is stored.
         expect(await psql(`SELECT string_agg(email, ',') FROM users WHERE email LIKE 'outage-${run}-%'`)).toBe(`outage-${run}-after@example.com`);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    });
+  });
+  it.skipIf(TEST_DATABASE_URL === undefined)("a statement past DATABASE_STATEMENT_TIMEOUT_MS: 503 with Retry-After while the lock is still held, the process survives, the next request succeeds, nothing written", { timeout: 120_000 }, async () => {
+    await withPrivateDatabase(env().project, async ({ url, psql }) => {
+      const server = await start(env().project, { DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: "300", LOG_LEVEL: "warn" });
+      try {
+        const run = randomBytes(3).toString("hex");
+        // The signup's INSERT waits on the lock. The lock goes after 8 s (the holder's idle timeout),
+        // which is under the 10 s default: only a statement timeout of 300 ms, the setting, answers
+        // 503 before that; a pool that ignored it would get the lock and answer 201.
+        const lock = holdLock(url, "users", { idleTimeoutMs: 8_000 });
+        let reply: Reply;
+        try {
+          await lock.held;
+          reply = await send(`${server.url}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(`slow-${run}@example.com`) });
+        } finally {
+          await lock.release();
+        }
+        expect(reply.status, reply.body).toBe(503);
+        expect(JSON.parse(reply.body)).toEqual({ detail: "Database query timed out" });
+        expect(reply.headers["retry-after"]).toBe("5");
+        // The process survived; the connection the cancelled statement used serves the next request.
+        expect((await signupAt(server.url, `after-${run}@example.com`)).status).toBe(201);
+        expect(await psql(`SELECT string_agg(email, ',') FROM users WHERE email LIKE '%-${run}@example.com'`)).toBe(`after-${run}@example.com`);
       } finally {
         expect(await server.stop()).toBe(0);
       }

@@ -71,6 +71,13 @@ describe("settings", () => {
     expect(problems({ NODE_ENV: "test", DATABASE_POOL_SIZE: "0", MIGRATE_ON_STARTUP: "maybe" })).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE/), expect.stringMatching(/^MIGRATE_ON_STARTUP/)]);
   });
 
+  it("reads DATABASE_STATEMENT_TIMEOUT_MS in milliseconds, 10 s by default, and refuses 0", () => {
+    expect(load({ NODE_ENV: "test" }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(10_000);
+    expect(load({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "2500" }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(2500);
+    expect(problems({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "0" })).toEqual(["DATABASE_STATEMENT_TIMEOUT_MS: must be >= 1, got 0"]);
+    expect(problems({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "10s" })).toEqual([expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS: expected an integer/)]);
+  });
+
   it("refuses a DATABASE_URL that is neither memory:// nor postgres://, and a PORT that is not an integer", () => {
     const found = problems({ NODE_ENV: "test", DATABASE_URL: "mysql://x", PORT: "80a" });
     expect(found).toEqual([expect.stringMatching(/^PORT/), expect.stringMatching(/^DATABASE_URL/)]);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { compileTrustProxy, defineSettings, TrellisConfigError, type SettingsOptions, type TrustProxy } from "@trellis/runtime";
 import { z } from "zod";
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from "./database.js";
 
 /** Values copied from examples and tutorials: a key anyone can read is no key (HARDENING.md D1). */
 const PLACEHOLDER_SECRETS = new Set([
@@ -67,6 +68,9 @@ export const SettingsSchema = z.object({
   DATABASE_URL: z.string().regex(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, "memory:// or a postgres:// URL").optional(),
   // Per instance: N instances open up to N x DATABASE_POOL_SIZE connections, which must stay under the server's max_connections.
   DATABASE_POOL_SIZE: z.int().min(1).max(1_000).default(10),
+  // PostgreSQL cancels a statement running longer than this (HARDENING.md D11); the request gets a 503.
+  // No 0 ("never"): a query stuck behind a lock would hold its connection until the handler timeout (30 s) and beyond.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.int().min(1).max(2_147_483_647).default(DEFAULT_STATEMENT_TIMEOUT_MS),
   // PostgreSQL: migrate at startup under an advisory lock (instances take turns); false leaves it to `npm run db:migrate`.
   MIGRATE_ON_STARTUP: z.boolean().default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+$/, "a redis:// URL").optional(),
