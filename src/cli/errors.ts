@@ -12,6 +12,7 @@ export const CLI_ERRORS = {
   TRELLIS_E_NOT_A_DIRECTORY: { exitCode: 1, hint: "Choose another name: something that is not a directory already uses this one." },
   TRELLIS_E_PARENT_MISSING: { exitCode: 1, hint: "Create the parent directory first, or choose a path whose parent exists." },
   TRELLIS_E_RUNTIME_NOT_BUILT: { exitCode: 1, hint: "Run `npm run build` in the trellis checkout, then try again." },
+  TRELLIS_E_NOT_A_CHECKOUT: { exitCode: 1, hint: "Run create with the CLI of a trellis checkout (`node /path/to/trellis/bin/trellis.js create my-api`, after `npm run build` there), or with the published create-trellis package once there is one (`npx create-trellis my-api`)." },
   TRELLIS_E_CLI_NOT_BUILT: { exitCode: 1, hint: "Run `npm run build` in the trellis checkout, then try again." },
   TRELLIS_E_TEMPLATE: { exitCode: 1, hint: "This is a bug in the template; please report it with the message above." },
   TRELLIS_E_WRITE_FAILED: { exitCode: 1, hint: "Free some disk space or fix the permissions of the parent directory; nothing was written." },

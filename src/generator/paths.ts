@@ -18,3 +18,10 @@ export const RUNTIME_MANIFEST = path.join(RUNTIME_PACK_DIR, "manifest.json");
 export const CLI_PACK_DIR = path.join(PACKAGE_ROOT, "dist", "cli-pack");
 
 export const CLI_MANIFEST = path.join(CLI_PACK_DIR, "manifest.json");
+
+/**
+ * Present only in a trellis checkout: the runtime's workspace package, which
+ * `npm run build` packs into RUNTIME_PACK_DIR. The CLI a project installs as
+ * a devDependency (pack-cli.ts) ships without it.
+ */
+export const RUNTIME_SOURCE_MANIFEST = path.join(PACKAGE_ROOT, "src", "runtime", "package.json");

@@ -1,7 +1,8 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { TrellisError } from "../cli/errors.js";
-import { CLI_MANIFEST, CLI_PACK_DIR, RUNTIME_MANIFEST, RUNTIME_PACK_DIR } from "./paths.js";
+import { CLI_MANIFEST, CLI_PACK_DIR, PACKAGE_ROOT, RUNTIME_MANIFEST, RUNTIME_PACK_DIR, RUNTIME_SOURCE_MANIFEST } from "./paths.js";
 
 /**
  * Until @trellis/runtime and the CLI are published, a created project
@@ -48,6 +49,21 @@ async function loadTarball(manifestPath: string, packDir: string, notBuilt: (why
   });
   const projectPath = `${VENDOR_DIR}/${manifest.filename}`;
   return { ...manifest, contents, projectPath, spec: `file:${projectPath}` };
+}
+
+/**
+ * Refuses `create` from a CLI that cannot vendor a runtime: the copy a
+ * project installs for `generate` and `remove` (a devDependency) carries no
+ * runtime tarball and no runtime sources to build one from. Saying "build
+ * the runtime" there would send the user looking for a checkout they are
+ * not in, so it says what is wrong instead. Checked before any question.
+ */
+export function assertCanCreate(): void {
+  if (existsSync(RUNTIME_MANIFEST) || existsSync(RUNTIME_SOURCE_MANIFEST)) return;
+  throw new TrellisError(
+    "TRELLIS_E_NOT_A_CHECKOUT",
+    `this trellis CLI (${PACKAGE_ROOT}) is the copy a project installs for \`generate\` and \`remove\`; it does not carry the runtime that \`create\` puts into a new project`,
+  );
 }
 
 export function loadRuntimeTarball(): Promise<VendoredTarball> {

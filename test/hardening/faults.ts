@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { cliEnv } from "../cli/helpers.js";
 import { npm } from "../templates/variant.js";
-import { send, login } from "./support/http.js";
+import { login, send, type Reply } from "./support/http.js";
 import { SERVER_ENV, start, SUPERUSER, type Project } from "./support/project.js";
 
 const exec = promisify(execFile);
@@ -31,7 +31,67 @@ interface Env {
 }
 
 const signupBody = (email: string) => JSON.stringify({ email, password: "password-1" });
-const signupAt = (base: string, email: string) => send(`${base}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(email) }).catch((error: Error) => ({ status: 0, body: error.message, ms: 0 }));
+const signupAt = (base: string, email: string) => send(`${base}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(email) }).catch((error: Error) => ({ status: 0, body: error.message, ms: 0, headers: {} }));
+
+/** Polls until the check holds, for 20 s at most. */
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface PrivateDatabase {
+  url: string;
+  /** One statement through psql in the private database; its output, trimmed. */
+  psql: (sql: string) => Promise<string>;
+}
+
+/** A database of its own beside TEST_DATABASE_URL's, migrated with the project's db:migrate, dropped afterwards. */
+async function withPrivateDatabase(project: Project, body: (database: PrivateDatabase) => Promise<void>): Promise<void> {
+  const name = `trellis_hardening_${randomBytes(4).toString("hex")}`;
+  const admin = (sql: string) => exec("psql", [TEST_DATABASE_URL!, "-Atqc", sql]);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  try {
+    await npm(project, ["run", "db:migrate"], { DATABASE_URL: url.href });
+    await body({ url: url.href, psql: (sql) => exec("psql", [url.href, "-Atqc", sql]).then((r) => r.stdout.trim()) });
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+/**
+ * A psql session that locks a table against writes (SHARE mode: reads go on)
+ * until released: the app's INSERTs into it wait, inside their transactions.
+ * Statements go in on stdin, which psql runs one by one as they arrive.
+ */
+function holdLock(url: string, table: string, options: { idleTimeoutMs?: number } = {}): { held: Promise<void>; release: () => Promise<void> } {
+  const child = spawn("psql", [url, "-Atq", "-v", "ON_ERROR_STOP=1"], { stdio: ["pipe", "pipe", "pipe"] });
+  // psql may be gone already (the server ended an idle session): writing COMMIT then fails with EPIPE, which is fine.
+  child.stdin.on("error", () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let output = "";
+  const held = new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (output.includes("locked")) resolve();
+    });
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    void exited.then(() => reject(new Error(`psql exited before it held the lock: ${output}`)));
+  });
+  held.catch(() => undefined);
+  // With idleTimeoutMs the server ends the session (and the lock) by itself after that long.
+  const idle = options.idleTimeoutMs === undefined ? "" : `SET idle_in_transaction_session_timeout = ${options.idleTimeoutMs};\n`;
+  child.stdin.write(`${idle}BEGIN;\nLOCK TABLE ${table} IN SHARE MODE;\nSELECT 'locked';\n`);
+  const release = async () => {
+    child.stdin.end("COMMIT;\n");
+    await exited;
+  };
+  return { held, release };
+}
 
 export function runFaultSuite(env: () => Env): void {
   it("PostgreSQL unreachable at startup: one clear line on stderr and exit 1", { timeout: 60_000 }, async () => {
@@ -121,44 +181,62 @@ export function runFaultSuite(env: () => Env): void {
   });
 
   it.skipIf(TEST_DATABASE_URL === undefined)("a PostgreSQL outage mid-request: 503 with a JSON body, the process survives, later requests succeed, nothing half-written", { timeout: 120_000 }, async () => {
-    const { project } = env();
-    const database = `trellis_hardening_${randomBytes(4).toString("hex")}`;
-    const psql = (sql: string) => exec("psql", [TEST_DATABASE_URL!, "-Atqc", sql]).then((r) => r.stdout.trim());
-    await psql(`CREATE DATABASE ${database}`);
-    const url = new URL(TEST_DATABASE_URL!);
-    url.pathname = `/${database}`;
-    try {
-      await npm(project, ["run", "db:migrate"], { DATABASE_URL: url.href });
-      const server = await start(project, { DATABASE_URL: url.href });
+    await withPrivateDatabase(env().project, async ({ url, psql }) => {
+      const server = await start(env().project, { DATABASE_URL: url });
       try {
         const run = randomBytes(3).toString("hex");
-        const results: { email: string; status: number; body: string }[] = [];
-        let terminated = 0;
-        for (let round = 0; round < 20 && terminated === 0; round++) {
-          // Signups hash the password inside their transaction: the backend sits "idle in transaction" meanwhile.
-          const emails = Array.from({ length: 8 }, (_, i) => `outage-${run}-${round}-${i}@example.com`);
-          const replies = emails.map((email) => signupAt(server.url, email).then((r) => results.push({ email, status: r.status, body: r.body })));
-          for (let poll = 0; poll < 50 && terminated === 0; poll++) {
-            terminated = Number(await psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${database}' AND state = 'idle in transaction'`));
-          }
-          await Promise.all(replies);
+        const emails = Array.from({ length: 8 }, (_, i) => `outage-${run}-${i}@example.com`);
+        // Signups hash first and then insert; with the users table locked, every insert waits
+        // inside its transaction, so the backends can be cut mid-request, all of them.
+        const lock = holdLock(url, "users");
+        let replies: Promise<{ status: number; body: string }>[] = [];
+        try {
+          await lock.held;
+          replies = emails.map((email) => signupAt(server.url, email));
+          await waitFor(async () => Number(await psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)) === emails.length, "every signup waiting on the lock");
+          expect(Number(await psql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))).toBe(emails.length);
+        } finally {
+          await lock.release();
         }
-        expect(terminated).toBeGreaterThan(0);
-        for (const r of results) expect([201, 503], r.body).toContain(r.status);
-        const failed = results.filter((r) => r.status === 503);
-        expect(failed.length).toBeGreaterThan(0);
-        for (const r of failed) expect(JSON.parse(r.body)).toEqual({ detail: "Database unavailable" });
+        const results = await Promise.all(replies);
+        for (const r of results) {
+          expect(r.status, r.body).toBe(503);
+          expect(JSON.parse(r.body)).toEqual({ detail: "Database unavailable" });
+        }
         // The process survived and recovered.
         expect((await signupAt(server.url, `outage-${run}-after@example.com`)).status).toBe(201);
-        // Nothing half-written: exactly the 201s are stored.
-        const stored = (await exec("psql", [url.href, "-Atqc", `SELECT email FROM users WHERE email LIKE 'outage-${run}-%' ORDER BY email`])).stdout.trim().split("\n");
-        const expected = [...results.filter((r) => r.status === 201).map((r) => r.email), `outage-${run}-after@example.com`].sort();
-        expect(stored.sort()).toEqual(expected);
+        // Nothing half-written: only the signup after the outage is stored.
+        expect(await psql(`SELECT string_agg(email, ',') FROM users WHERE email LIKE 'outage-${run}-%'`)).toBe(`outage-${run}-after@example.com`);
       } finally {
         expect(await server.stop()).toBe(0);
       }
-    } finally {
-      await psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    }
+    });
+  });
+  it.skipIf(TEST_DATABASE_URL === undefined)("a statement past DATABASE_STATEMENT_TIMEOUT_MS: 503 with Retry-After while the lock is still held, the process survives, the next request succeeds, nothing written", { timeout: 120_000 }, async () => {
+    await withPrivateDatabase(env().project, async ({ url, psql }) => {
+      const server = await start(env().project, { DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: "300", LOG_LEVEL: "warn" });
+      try {
+        const run = randomBytes(3).toString("hex");
+        // The signup's INSERT waits on the lock. The lock goes after 8 s (the holder's idle timeout),
+        // which is under the 10 s default: only a statement timeout of 300 ms, the setting, answers
+        // 503 before that; a pool that ignored it would get the lock and answer 201.
+        const lock = holdLock(url, "users", { idleTimeoutMs: 8_000 });
+        let reply: Reply;
+        try {
+          await lock.held;
+          reply = await send(`${server.url}/api/v1/users/`, { method: "POST", headers: { "content-type": "application/json" }, body: signupBody(`slow-${run}@example.com`) });
+        } finally {
+          await lock.release();
+        }
+        expect(reply.status, reply.body).toBe(503);
+        expect(JSON.parse(reply.body)).toEqual({ detail: "Database query timed out" });
+        expect(reply.headers["retry-after"]).toBe("5");
+        // The process survived; the connection the cancelled statement used serves the next request.
+        expect((await signupAt(server.url, `after-${run}@example.com`)).status).toBe(201);
+        expect(await psql(`SELECT string_agg(email, ',') FROM users WHERE email LIKE '%-${run}@example.com'`)).toBe(`after-${run}@example.com`);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    });
   });
 }

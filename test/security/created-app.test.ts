@@ -205,6 +205,22 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
     });
   });
 
+  describe("settings checked at startup", () => {
+    it.each([
+      ["BODY_LIMIT with a unit", { BODY_LIMIT: "100kb" }, /^ {2}BODY_LIMIT: expected an integer, got "100kb"$/m],
+      ["BODY_LIMIT of 0", { BODY_LIMIT: "0" }, /^ {2}BODY_LIMIT: must be >= 1, got 0$/m],
+      ["TRUST_PROXY=true", { TRUST_PROXY: "true" }, /^ {2}TRUST_PROXY: true would trust every X-Forwarded-For entry, which the client writes itself/m],
+      ["TRUST_PROXY naming no address", { TRUST_PROXY: "the-balancer" }, /^ {2}TRUST_PROXY: "the-balancer" is not an IP address/m],
+    ])("refuses to start with %s: exit 1 and one message naming it, no stack", { timeout: 60_000 }, async (_label, env, message) => {
+      const result = await runToExit(project!, { NODE_ENV: "production", SECRET_KEY, ...env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^Invalid settings \(1 problem\):$/m);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stdout).not.toContain("Listening on");
+    });
+  });
+
   describe("SECRET_KEY", () => {
     it.each([
       ["missing", undefined, /SECRET_KEY: required when NODE_ENV=production/],

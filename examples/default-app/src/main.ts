@@ -3,7 +3,7 @@ import { ConnectionManager, cors, createApp, createLogger, JSONResponse, rateLim
 import { loadSettings, type Settings } from "./core/config.js";
 import { openDatabase, withTimeout, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
-import { isDatabaseUnavailable } from "./core/errors.js";
+import { isDatabaseUnavailable, isStatementTimeout } from "./core/errors.js";
 import { noStoreWhenAuthenticated } from "./core/no-store.js";
 import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
@@ -36,6 +36,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     title: pkg.name,
     version: pkg.version,
     logger,
+    bodyLimit: settings.BODY_LIMIT,
     // 500 bodies carry the error and its stack only when NODE_ENV=development is set explicitly.
     debug: settings.NODE_ENV === "development",
     // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).
@@ -44,6 +45,7 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
 
   const database = options.database ?? openDatabase(settings.DATABASE_URL, {
     poolSize: settings.DATABASE_POOL_SIZE,
+    statementTimeoutMs: settings.DATABASE_STATEMENT_TIMEOUT_MS,
     onPoolError: (err) => logger.error({ err }, "PostgreSQL pool error"),
   });
   // Registered first, so it runs last: every other shutdown hook may still need the database.
@@ -52,14 +54,24 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.dependencyOverrides.set(getDatabase, () => database);
   // A database that is down or dropped the connection is an outage, not a bug: 503 so clients retry; anything else stays a 500.
   app.exceptionHandler(Error, (error, request) => {
+    const log = request?.log ?? logger;
+    if (isStatementTimeout(error)) {
+      // 503 with Retry-After rather than 500: a statement past DATABASE_STATEMENT_TIMEOUT_MS is nearly
+      // always waiting on a lock (a migration, a long transaction) or on an overloaded server, which
+      // passes; the request's transaction was rolled back whole, so a retry is safe. The runtime's
+      // own handler timeout answers 503 too. A query slow every time is a bug: this warning says which route.
+      log.warn({ err: error.message, path: request?.path }, "Database statement timed out");
+      return new JSONResponse({ detail: "Database query timed out" }, { status: 503, headers: { "Retry-After": "5" } });
+    }
     if (!isDatabaseUnavailable(error)) throw error;
-    (request?.log ?? logger).warn({ err: error.message }, "Database unavailable");
+    log.warn({ err: error.message }, "Database unavailable");
     return new JSONResponse({ detail: "Database unavailable" }, { status: 503, headers: { "Retry-After": "5" } });
   });
 
   app.use(requestId());
   app.use(timing());
-  app.use(requestLogger({ logger }));
+  // Behind a load balancer the connection's peer is the balancer: TRUST_PROXY says which hops may name the client.
+  app.use(requestLogger({ logger, trustProxy: settings.TRUST_PROXY }));
   app.use(securityHeaders());
   app.use(noStoreWhenAuthenticated());
   if (origins.length > 0) app.use(cors({ origins }));
@@ -69,7 +81,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   if (redis) {
     app.onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
   }
-  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
+  // One limiter for the app and for the routes with their own limit (/auth/token), so TRUST_PROXY keys both.
+  app.use(rateLimit({ limit: settings.RATE_LIMIT_PER_MINUTE, trustProxy: settings.TRUST_PROXY, ...(redis ? { store: new RedisRateLimitStore(redis) } : {}) }));
 
   app.onStartup(async () => {
     // Unreachable PostgreSQL: one clear line at startup (server.ts), not a migrator stack trace.

@@ -1,11 +1,15 @@
-import { SignJWT } from "jose";
+import { hash } from "@node-rs/argon2";
+import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { createAccessToken } from "../src/core/security.js";
+import { createAccessToken, needsRehash, verifyPassword } from "../src/core/security.js";
+import { UserService } from "../src/domains/users/service.js";
 import { createUser, setupApp } from "./support/app.js";
 
 const app = await setupApp();
 const { client, settings } = app;
 const key = new TextEncoder().encode(settings.SECRET_KEY);
+// Its own app, so its logins count against a token-endpoint limit (10 a minute) of their own.
+const rehashing = await setupApp();
 
 describe("POST /api/v1/auth/token", () => {
   it("issues a bearer token for the OAuth2 password form, marked no-store, that /me accepts", async () => {
@@ -55,6 +59,35 @@ describe("POST /api/v1/auth/token", () => {
   });
 });
 
+describe("password hashes made with older parameters", () => {
+  const OLDER = [
+    ["argon2id with less memory and more passes", { algorithm: 2, memoryCost: 4096, timeCost: 3, parallelism: 1 }],
+    ["argon2i", { algorithm: 1, memoryCost: 19_456, timeCost: 2, parallelism: 1 }],
+  ] as const;
+
+  it.each(OLDER)("are replaced with the current parameters at the next login through the token endpoint (%s)", async (_label, options) => {
+    const password = "correct horse battery";
+    const older = await hash(password, options);
+    expect(needsRehash(older)).toBe(true);
+    const user = await new UserService(rehashing.database.db).insert({ email: `older-${options.algorithm}-${options.timeCost}@example.com`, hashed_password: older });
+    const stored = async () => (await new UserService(rehashing.database.db).get(user.id))!.hashed_password;
+    const login = (attempt: string) => rehashing.client.post("/api/v1/auth/token", { form: { username: user.email, password: attempt } });
+
+    // A wrong password changes nothing.
+    expect((await login("wrong password")).status).toBe(401);
+    expect(await stored()).toBe(older);
+
+    expect((await login(password)).status).toBe(200);
+    const upgraded = await stored();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(needsRehash(upgraded)).toBe(false);
+    expect(await verifyPassword(upgraded, password)).toBe(true);
+    // And the upgraded hash logs in again, unchanged.
+    expect((await login(password)).status).toBe(200);
+    expect(await stored()).toBe(upgraded);
+  });
+});
+
 describe("bearer tokens", () => {
   const expectRejected = async (token: string) => {
     const response = await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${token}` } });
@@ -82,6 +115,32 @@ describe("bearer tokens", () => {
     const { user } = await createUser(app);
     await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).sign(key));
     await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: "HS512", typ: "JWT" }).setSubject(String(user.id)).setExpirationTime("5m").sign(key));
+  });
+
+  it("accepts a token that expired within the 5 s clock tolerance, and refuses one past it", async () => {
+    const { user } = await createUser(app);
+    const now = Math.floor(Date.now() / 1000);
+    const expiringAt = (exp: number) => new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(String(user.id)).setIssuedAt(now - 600).setExpirationTime(exp).sign(key);
+    // Two seconds late is a clock apart (HARDENING.md D2: clockTolerance 5 s); seven is expired.
+    const late = await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${await expiringAt(now - 2)}` } });
+    expect(late.status).toBe(200);
+    expect(late.json()).toMatchObject({ id: user.id });
+    await expectRejected(await expiringAt(now - 7));
+  });
+
+  it("rejects an unsigned token (alg none), with or without a real signature attached", async () => {
+    const { user, token } = await createUser(app);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: String(user.id), iat: now, exp: now + 600 };
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    // The same claims signed with the key are accepted: what is refused below is the algorithm.
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(claims.sub).setIssuedAt(claims.iat).setExpirationTime(claims.exp).sign(key);
+    expect((await client.get("/api/v1/users/me", { headers: { authorization: `Bearer ${signed}` } })).status).toBe(200);
+    const unsigned = `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;
+    await expectRejected(unsigned);
+    await expectRejected(`${unsigned}${token.split(".")[2]}`);
+    await expectRejected(`${part({ alg: "None", typ: "JWT" })}.${part(claims)}.`);
+    await expectRejected(new UnsecuredJWT({}).setSubject(claims.sub).setIssuedAt(claims.iat).setExpirationTime(claims.exp).encode());
   });
 
   it("rejects a token whose subject is not a user id", async () => {

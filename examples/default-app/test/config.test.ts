@@ -18,7 +18,7 @@ const problems = (env: Record<string, string>): string[] => {
 describe("settings", () => {
   it("uses the documented defaults", () => {
     const settings = load({ NODE_ENV: "test" });
-    expect(settings).toMatchObject({ PORT: 8000, HOST: "127.0.0.1", ACCESS_TOKEN_EXPIRE_MINUTES: 30, RATE_LIMIT_PER_MINUTE: 60, LOG_LEVEL: "info", CORS_ORIGINS: [] });
+    expect(settings).toMatchObject({ PORT: 8000, HOST: "127.0.0.1", ACCESS_TOKEN_EXPIRE_MINUTES: 30, RATE_LIMIT_PER_MINUTE: 60, BODY_LIMIT: 102_400, LOG_LEVEL: "info", CORS_ORIGINS: [] });
     expect(settings.DATABASE_URL).toBeUndefined();
     expect(load({}).NODE_ENV).toBeUndefined();
   });
@@ -44,10 +44,38 @@ describe("settings", () => {
     expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);
   });
 
+  it("reads BODY_LIMIT as a number of bytes and refuses anything else with one message naming it", () => {
+    expect(load({ NODE_ENV: "test", BODY_LIMIT: "1048576" }).BODY_LIMIT).toBe(1_048_576);
+    for (const value of ["100kb", "1e6", "0x400", " 1024", "1.5"]) {
+      expect(problems({ NODE_ENV: "test", BODY_LIMIT: value }), value).toEqual([expect.stringMatching(/^BODY_LIMIT: expected an integer, got /)]);
+    }
+    expect(problems({ NODE_ENV: "test", BODY_LIMIT: "0" })).toEqual(["BODY_LIMIT: must be >= 1, got 0"]);
+    expect(problems({ NODE_ENV: "test", BODY_LIMIT: "-1" })).toEqual(["BODY_LIMIT: must be >= 1, got -1"]);
+    expect(problems({ NODE_ENV: "test", BODY_LIMIT: String(200 * 1024 * 1024) })).toEqual([`BODY_LIMIT: must be <= ${100 * 1024 * 1024}, got ${200 * 1024 * 1024}`]);
+  });
+
+  it("reads TRUST_PROXY as a hop count or addresses and subnets, trusts no proxy by default, and refuses true", () => {
+    expect(load({ NODE_ENV: "test" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "0" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "false" }).TRUST_PROXY).toBe(false);
+    expect(load({ NODE_ENV: "test", TRUST_PROXY: "loopback, 10.0.0.0/8, fd00::/8" }).TRUST_PROXY).toBe("loopback, 10.0.0.0/8, fd00::/8");
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "true" })).toEqual([expect.stringMatching(/^TRUST_PROXY: true would trust every X-Forwarded-For entry, which the client writes itself; give the number of proxies in front of the app \(1 behind one load balancer\) or their addresses or subnets$/)]);
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "10.0.0.0/33" })).toEqual([expect.stringMatching(/^TRUST_PROXY: "10.0.0.0\/33" is not an IP address, a subnet \(10.0.0.0\/8\) or one of loopback, linklocal, uniquelocal$/)]);
+    expect(problems({ NODE_ENV: "test", TRUST_PROXY: "-1" })).toEqual([expect.stringMatching(/^TRUST_PROXY: "-1" is not an IP address/)]);
+  });
+
   it("sizes the PostgreSQL pool from DATABASE_POOL_SIZE and migrates at startup unless MIGRATE_ON_STARTUP=false", () => {
     expect(load({ NODE_ENV: "test" })).toMatchObject({ DATABASE_POOL_SIZE: 10, MIGRATE_ON_STARTUP: true });
     expect(load({ NODE_ENV: "test", DATABASE_POOL_SIZE: "25", MIGRATE_ON_STARTUP: "false" })).toMatchObject({ DATABASE_POOL_SIZE: 25, MIGRATE_ON_STARTUP: false });
     expect(problems({ NODE_ENV: "test", DATABASE_POOL_SIZE: "0", MIGRATE_ON_STARTUP: "maybe" })).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE/), expect.stringMatching(/^MIGRATE_ON_STARTUP/)]);
+  });
+
+  it("reads DATABASE_STATEMENT_TIMEOUT_MS in milliseconds, 10 s by default, and refuses 0", () => {
+    expect(load({ NODE_ENV: "test" }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(10_000);
+    expect(load({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "2500" }).DATABASE_STATEMENT_TIMEOUT_MS).toBe(2500);
+    expect(problems({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "0" })).toEqual(["DATABASE_STATEMENT_TIMEOUT_MS: must be >= 1, got 0"]);
+    expect(problems({ NODE_ENV: "test", DATABASE_STATEMENT_TIMEOUT_MS: "10s" })).toEqual([expect.stringMatching(/^DATABASE_STATEMENT_TIMEOUT_MS: expected an integer/)]);
   });
 
   it("refuses a DATABASE_URL that is neither memory:// nor postgres://, and a PORT that is not an integer", () => {

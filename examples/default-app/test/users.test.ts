@@ -1,5 +1,6 @@
 import type { Logger } from "@trellis/runtime";
 import { describe, expect, it } from "vitest";
+import { UserService } from "../src/domains/users/service.js";
 import { sendWelcomeMessage } from "../src/domains/users/tasks.js";
 import { createUser, setupApp } from "./support/app.js";
 
@@ -35,6 +36,22 @@ describe("POST /api/v1/users (sign up)", () => {
   it("lets exactly one of two simultaneous signups with one email win", async () => {
     const attempts = await Promise.all([1, 2].map(() => client.post("/api/v1/users", { json: { email: "race@example.com", password: "correct horse" } })));
     expect(attempts.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
+  it("lets the unique index decide when several signups for one email have all hashed their passwords: one row, the winner's password", async () => {
+    // Passwords are hashed before each signup's transaction, so these all reach the insert; the index must refuse all but one.
+    const emails = ["dup@example.com", "DUP@example.com", "Dup@Example.com", "dup@EXAMPLE.com", " dup@example.com"];
+    const attempts = await Promise.all(emails.map((email, i) => client.post("/api/v1/users", { json: { email: email.trim(), password: `password number ${i}` } })));
+    const statuses = attempts.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(emails.length - 1);
+    for (const refused of attempts.filter((r) => r.status === 409)) expect(refused.json()).toEqual({ detail: "Email already registered" });
+    // The stored row is the winner's: its password logs in, the losers' do not.
+    const winner = statuses.indexOf(201);
+    const login = (i: number) => client.post("/api/v1/auth/token", { form: { username: "dup@example.com", password: `password number ${i}` } });
+    expect((await login(winner)).status).toBe(200);
+    for (const i of emails.keys()) if (i !== winner) expect((await login(i)).status).toBe(401);
+    expect((await new UserService(app.database.db).list(0, 100)).filter((u) => u.email === "dup@example.com")).toHaveLength(1);
   });
 
   it("answers 422 with loc [body, email] for an invalid email and [body, password] for a missing password", async () => {

@@ -4,7 +4,7 @@ import { initGitRepository, type GitResult } from "../../generator/git.js";
 import { resolveProjectTarget, type ProjectTarget } from "../../generator/naming.js";
 import { detectPackageManager, installDependencies, packageManagerCommands, type PackageManager } from "../../generator/pm.js";
 import { DEFAULT_PORT, planProject } from "../../generator/project.js";
-import { loadCliTarball, loadRuntimeTarball } from "../../generator/runtime-tarball.js";
+import { assertCanCreate, loadCliTarball, loadRuntimeTarball } from "../../generator/runtime-tarball.js";
 import { inspectTarget } from "../../generator/target.js";
 import { TrellisError } from "../errors.js";
 import { CREATE_FLAGS, CreateFlags, parseFlags } from "../options.js";
@@ -24,7 +24,9 @@ export interface CreateInput {
 export async function createCommand(input: CreateInput, context: CommandContext): Promise<void> {
   const { env, signal } = context;
 
-  // 1. Flags, and a directory given on the command line, are checked before any question.
+  // 1. Flags, and a directory given on the command line, are checked before any question;
+  //    so is the CLI itself: a project's installed copy cannot create (it has no runtime to vendor).
+  assertCanCreate();
   const flags = parseFlags(CREATE_FLAGS, CreateFlags, input.rawFlags);
   if (input.dir !== undefined) await inspectTarget(resolveProjectTarget(input.dir, context.cwd));
 

@@ -4,13 +4,14 @@
  * cases need more, so they spread them over 127.0.0.2-127.0.0.254, which
  * Linux routes to the loopback interface like 127.0.0.1.
  */
-import { request } from "node:http";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { performance } from "node:perf_hooks";
 
 export interface Reply {
   status: number;
   body: string;
   ms: number;
+  headers: IncomingHttpHeaders;
 }
 
 export function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<Reply> {
@@ -19,7 +20,7 @@ export function send(url: string, init: { method?: string; headers?: Record<stri
     const req = request(url, { method: init.method ?? "GET", headers: { ...init.headers, connection: "close" }, localAddress: init.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started, headers: res.headers }));
       res.on("error", reject);
     });
     req.on("error", reject);

@@ -44,7 +44,12 @@ export interface OpenDatabaseOptions {
   onPoolError?: (error: Error) => void;
   /** PostgreSQL only: the most connections the pool opens (DATABASE_POOL_SIZE); default 10. */
   poolSize?: number;
+  /** PostgreSQL only: the server cancels a statement running longer than this (DATABASE_STATEMENT_TIMEOUT_MS); default 10 s. */
+  statementTimeoutMs?: number;
 }
+
+/** HARDENING.md D11: node-postgres lets a statement run forever unless told otherwise. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 /**
  * Opens the database DATABASE_URL names: unset is PGlite under ./.data,
@@ -79,7 +84,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     max: options.poolSize ?? 10,
     // HARDENING.md D11: the default waits forever for a connection and lets a query run forever.
     connectionTimeoutMillis: 5_000,
-    statement_timeout: 10_000,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
   // Without a listener, an idle client's error (a restarted server) kills the process.
@@ -137,7 +142,7 @@ const MIGRATION_LOCK_KEY = 0x7472656c6c6973n;
 async function migrateLocked(pool: pg.Pool, schema: string | undefined): Promise<void> {
   const client = await pool.connect();
   try {
-    // Waiting for another instance's migrations, or a long migration, must not hit the 10 s statement timeout.
+    // Waiting for another instance's migrations, or a long migration, must not hit the statement timeout.
     await client.query("SET statement_timeout = 0");
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
     await migratePostgres(drizzlePostgres(client), {

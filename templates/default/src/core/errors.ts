@@ -2,6 +2,8 @@
 export const SQLSTATE = {
   UNIQUE_VIOLATION: "23505",
   UNDEFINED_TABLE: "42P01",
+  /** statement_timeout ran out (or an operator cancelled the query). */
+  QUERY_CANCELED: "57014",
 } as const;
 
 /**
@@ -17,6 +19,9 @@ export function hasSqlState(error: unknown, code: string): boolean {
 }
 
 export const isUniqueViolation = (error: unknown): boolean => hasSqlState(error, SQLSTATE.UNIQUE_VIOLATION);
+
+/** True when PostgreSQL cancelled the statement: DATABASE_STATEMENT_TIMEOUT_MS ran out, or an operator cancelled it. */
+export const isStatementTimeout = (error: unknown): boolean => hasSqlState(error, SQLSTATE.QUERY_CANCELED);
 
 /** Node socket errors meaning the database server cannot be reached. */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);

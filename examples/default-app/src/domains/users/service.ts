@@ -12,6 +12,21 @@ const emailTaken = () => new HTTPException(409, "Email already registered");
 const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 /**
+ * A new user's row, its password hashed. Hashing is the slow part (argon2,
+ * tens of milliseconds on libuv's thread pool): a request does it before it
+ * opens its transaction, so no connection, PGlite's only one included,
+ * waits on it; then UserService.insert writes the row.
+ */
+export async function newUser(input: UserCreateInput, flags: { is_superuser?: boolean } = {}): Promise<NewUser> {
+  return {
+    email: normaliseEmail(input.email),
+    full_name: input.full_name ?? null,
+    hashed_password: await hashPassword(input.password),
+    is_superuser: flags.is_superuser ?? false,
+  };
+}
+
+/**
  * The users domain's logic. It works on whatever handle it is given (the
  * request's transaction), never on a connection of its own.
  */
@@ -34,14 +49,13 @@ export class UserService {
     return this.db.select().from(users).orderBy(asc(users.id)).offset(skip).limit(limit);
   }
 
-  /** 409 when the email is taken: decided by the unique index, so two concurrent signups cannot both win. */
+  /** Hashes and inserts in one go, inside whatever transaction this service runs in: for startup and tests; requests use newUser, then insert. */
   async create(input: UserCreateInput, flags: { is_superuser?: boolean } = {}): Promise<User> {
-    const values: NewUser = {
-      email: normaliseEmail(input.email),
-      full_name: input.full_name ?? null,
-      hashed_password: await hashPassword(input.password),
-      is_superuser: flags.is_superuser ?? false,
-    };
+    return this.insert(await newUser(input, flags));
+  }
+
+  /** 409 when the email is taken: decided by the unique index, so two concurrent signups cannot both win. */
+  async insert(values: NewUser): Promise<User> {
     try {
       const [user] = await this.db.insert(users).values(values).returning();
       return user!;

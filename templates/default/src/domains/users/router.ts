@@ -1,10 +1,10 @@
 import { HTTPException, Router } from "@trellis/runtime";
 import { z } from "zod";
-import { getCurrentActiveUser, getDb, requireSuperuser } from "../../core/dependencies.js";
+import { getCurrentActiveUser, getDatabase, getDb, requireSuperuser } from "../../core/dependencies.js";
 import { Pagination } from "../../core/pagination.js";
 import type { User } from "./model.js";
 import { UserCreate, UserId, UserResponse, UserUpdate } from "./schemas.js";
-import { UserService } from "./service.js";
+import { newUser, UserService } from "./service.js";
 import { sendWelcomeMessage } from "./tasks.js";
 
 export const usersRouter = new Router({ prefix: "/api/v1/users", tags: ["users"] });
@@ -27,10 +27,14 @@ usersRouter.post("/", {
   body: UserCreate,
   response: UserResponse,
   status: 201,
-  deps: { db: getDb },
+  // Not getDb: its transaction would be open, holding a connection (PGlite's only one), for the whole hash.
+  deps: { database: getDatabase },
   responses: { 409: { description: "Email already registered" } },
 }, async ({ body, deps, background, request }) => {
-  const user = await new UserService(deps.db).create(body);
+  // Hash first, then a short transaction that only inserts. A duplicate email is still
+  // decided by the unique index at the insert (409), however many signups raced to it.
+  const values = await newUser(body);
+  const user = await deps.database.db.transaction((tx) => new UserService(tx).insert(values));
   background.add(sendWelcomeMessage, request.log, user);
   return user;
 });
