@@ -205,6 +205,7 @@ export const DEFAULT_PROJECT_FILES = [
   "test/support/database.ts",
   "test/support/global-setup.ts",
   "test/support/setup.ts",
+  "test/support/thread-pool-gate.ts",
   "test/users.test.ts",
   "tsconfig.build.json",
   "tsconfig.json",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { UserService } from "../src/domains/users/service.js";
 import { sendWelcomeMessage } from "../src/domains/users/tasks.js";
 import { createUser, setupApp } from "./support/app.js";
+import { expectDatabaseFreeWhileHashing, threadPoolGateAvailable } from "./support/thread-pool-gate.js";
 
 const app = await setupApp();
 const { client } = app;
@@ -142,6 +143,13 @@ describe("PUT /api/v1/users/{user_id}", () => {
     expect(response.json()).toMatchObject({ full_name: "New Name" });
     const login = await client.post("/api/v1/auth/token", { form: { username: user.email, password: "a new password" } });
     expect(login.status).toBe(200);
+  });
+
+  it.skipIf(!threadPoolGateAvailable || app.database.kind !== "pglite")("holds no transaction while it hashes a new password: the database answers other queries meanwhile", async () => {
+    const { user, headers } = await createUser(app);
+    const response = await expectDatabaseFreeWhileHashing(app, () => client.put(`/api/v1/users/${user.id}`, { headers, json: { password: "a brand new password" } }));
+    expect(response.status).toBe(200);
+    expect((await client.post("/api/v1/auth/token", { form: { username: user.email, password: "a brand new password" } })).status).toBe(200);
   });
 
   it("answers 403 when a normal user tries to make itself a superuser or reactivate itself", async () => {

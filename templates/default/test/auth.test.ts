@@ -4,12 +4,14 @@ import { describe, expect, it } from "vitest";
 import { createAccessToken, needsRehash, verifyPassword } from "../src/core/security.js";
 import { UserService } from "../src/domains/users/service.js";
 import { createUser, setupApp } from "./support/app.js";
+import { expectDatabaseFreeWhileHashing, threadPoolGateAvailable } from "./support/thread-pool-gate.js";
 
 const app = await setupApp();
 const { client, settings } = app;
 const key = new TextEncoder().encode(settings.SECRET_KEY);
 // Its own app, so its logins count against a token-endpoint limit (10 a minute) of their own.
 const rehashing = await setupApp();
+const gated = await setupApp();
 
 describe("POST /api/v1/auth/token", () => {
   it("issues a bearer token for the OAuth2 password form, marked no-store, that /me accepts", async () => {
@@ -59,6 +61,15 @@ describe("POST /api/v1/auth/token", () => {
   });
 });
 
+describe.skipIf(!threadPoolGateAvailable || gated.database.kind !== "pglite")("a login's password verification", () => {
+  it("holds no transaction: the database answers other queries while it runs, for a known email and for an unknown one", async () => {
+    const { user, password } = await createUser(gated);
+    const login = (username: string) => expectDatabaseFreeWhileHashing(gated, () => gated.client.post("/api/v1/auth/token", { form: { username, password } }));
+    expect((await login(user.email)).status).toBe(200);
+    expect((await login("nobody@example.com")).status).toBe(401);
+  });
+});
+
 describe("password hashes made with older parameters", () => {
   const OLDER = [
     ["argon2id with less memory and more passes", { algorithm: 2, memoryCost: 4096, timeCost: 3, parallelism: 1 }],
@@ -85,6 +96,16 @@ describe("password hashes made with older parameters", () => {
     // And the upgraded hash logs in again, unchanged.
     expect((await login(password)).status).toBe(200);
     expect(await stored()).toBe(upgraded);
+  });
+
+  it("are not replaced over a password that changed after the login read the old hash", async () => {
+    const service = new UserService(rehashing.database.db);
+    const user = await service.insert({ email: "changed-meanwhile@example.com", hashed_password: await hash("old password", OLDER[0][1]) });
+    const changed = await hash("changed meanwhile");
+    await service.update(user, { hashed_password: changed });
+    // What the login would write after verifying the hash it read first: that hash is gone now.
+    await service.replacePasswordHash(user.id, user.hashed_password, await hash("old password"));
+    expect((await service.get(user.id))!.hashed_password).toBe(changed);
   });
 });
 

@@ -1,10 +1,10 @@
 import { HTTPException, Router } from "@trellis/runtime";
 import { z } from "zod";
-import { getCurrentActiveUser, getDatabase, getDb, requireSuperuser } from "../../core/dependencies.js";
+import { getCurrentActiveUser, getDatabase, getDb, getTokenUserId, loadActiveUser, requireSuperuser } from "../../core/dependencies.js";
 import { Pagination } from "../../core/pagination.js";
 import type { User } from "./model.js";
 import { UserCreate, UserId, UserResponse, UserUpdate } from "./schemas.js";
-import { newUser, UserService } from "./service.js";
+import { newUser, userChanges, UserService } from "./service.js";
 import { sendWelcomeMessage } from "./tasks.js";
 
 export const usersRouter = new Router({ prefix: "/api/v1/users", tags: ["users"] });
@@ -68,14 +68,22 @@ usersRouter.put("/{user_id}", {
   params: UserId,
   body: UserUpdate,
   response: UserResponse,
-  deps: { current: getCurrentActiveUser, db: getDb },
+  // Not getCurrentActiveUser: its request transaction (getDb) would stay open, holding a
+  // connection (PGlite's only one), while a new password is hashed.
+  deps: { userId: getTokenUserId, database: getDatabase },
   responses: { 409: { description: "Email already registered" } },
 }, async ({ params, body, deps }) => {
-  assertCanAccess(deps.current, params.user_id);
-  // Only a superuser grants or removes access, its own included.
-  if ((body.is_active !== undefined || body.is_superuser !== undefined) && !deps.current.is_superuser) throw forbidden();
-  const service = new UserService(deps.db);
-  return service.update(await findOr404(service, params.user_id), body);
+  // Hash first (a token that does not verify never gets here), then one short transaction
+  // that reads who asks, checks what they may do and writes: nothing checked goes stale.
+  const changes = await userChanges(body);
+  return deps.database.db.transaction(async (tx) => {
+    const current = await loadActiveUser(tx, deps.userId);
+    assertCanAccess(current, params.user_id);
+    // Only a superuser grants or removes access, its own included.
+    if ((body.is_active !== undefined || body.is_superuser !== undefined) && !current.is_superuser) throw forbidden();
+    const service = new UserService(tx);
+    return service.update(await findOr404(service, params.user_id), changes);
+  });
 });
 
 usersRouter.delete("/{user_id}", {

@@ -1,5 +1,5 @@
 import { HTTPException } from "@trellis/runtime";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../core/database.js";
 import { isUniqueViolation } from "../../core/errors.js";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "../../core/security.js";
@@ -27,8 +27,49 @@ export async function newUser(input: UserCreateInput, flags: { is_superuser?: bo
 }
 
 /**
+ * The columns an update changes, a new password hashed. Like newUser, a
+ * request calls it before it opens its transaction; UserService.update
+ * then only writes.
+ */
+export async function userChanges(input: UserUpdateInput): Promise<Partial<NewUser>> {
+  const changes: Partial<NewUser> = {};
+  if (input.email !== undefined) changes.email = normaliseEmail(input.email);
+  if (input.full_name !== undefined) changes.full_name = input.full_name;
+  if (input.password !== undefined) changes.hashed_password = await hashPassword(input.password);
+  if (input.is_active !== undefined) changes.is_active = input.is_active;
+  if (input.is_superuser !== undefined) changes.is_superuser = input.is_superuser;
+  return changes;
+}
+
+/**
+ * The user whose email and password match, or undefined. Give it the
+ * database's root handle, not a transaction: it runs single statements
+ * around the verification (argon2, tens of milliseconds on libuv's thread
+ * pool), so no connection, PGlite's only one included, waits on the hash.
+ * An unknown email still costs one verification (HARDENING.md D4). A hash
+ * made with older parameters is replaced while the password is at hand
+ * (D3), hashed first and then written by one UPDATE that applies only if
+ * the stored hash is still the one just verified (a password changed
+ * meanwhile wins).
+ */
+export async function authenticate(db: Db, email: string, password: string): Promise<User | undefined> {
+  const service = new UserService(db);
+  const user = await service.getByEmail(email);
+  if (!user) {
+    await verifyDummyPassword(password);
+    return undefined;
+  }
+  if (!(await verifyPassword(user.hashed_password, password))) return undefined;
+  if (needsRehash(user.hashed_password)) {
+    await service.replacePasswordHash(user.id, user.hashed_password, await hashPassword(password));
+  }
+  return user;
+}
+
+/**
  * The users domain's logic. It works on whatever handle it is given (the
- * request's transaction), never on a connection of its own.
+ * request's transaction, or the root handle for single statements), never
+ * on a connection of its own.
  */
 export class UserService {
   constructor(private readonly db: Db) {}
@@ -65,13 +106,8 @@ export class UserService {
     }
   }
 
-  async update(user: User, input: UserUpdateInput): Promise<User> {
-    const changes: Partial<NewUser> = {};
-    if (input.email !== undefined) changes.email = normaliseEmail(input.email);
-    if (input.full_name !== undefined) changes.full_name = input.full_name;
-    if (input.password !== undefined) changes.hashed_password = await hashPassword(input.password);
-    if (input.is_active !== undefined) changes.is_active = input.is_active;
-    if (input.is_superuser !== undefined) changes.is_superuser = input.is_superuser;
+  /** Writes changes made by userChanges (a new password already hashed); 409 when the new email is taken. */
+  async update(user: User, changes: Partial<NewUser>): Promise<User> {
     if (Object.keys(changes).length === 0) return user;
     try {
       const [updated] = await this.db.update(users).set(changes).where(eq(users.id, user.id)).returning();
@@ -86,22 +122,9 @@ export class UserService {
     await this.db.delete(users).where(eq(users.id, id));
   }
 
-  /**
-   * The user whose email and password match, or undefined. An unknown email
-   * still costs one hash verification (HARDENING.md D4), and a hash made
-   * with older parameters is replaced while the password is at hand.
-   */
-  async authenticate(email: string, password: string): Promise<User | undefined> {
-    const user = await this.getByEmail(email);
-    if (!user) {
-      await verifyDummyPassword(password);
-      return undefined;
-    }
-    if (!(await verifyPassword(user.hashed_password, password))) return undefined;
-    if (needsRehash(user.hashed_password)) {
-      await this.db.update(users).set({ hashed_password: await hashPassword(password) }).where(eq(users.id, user.id));
-    }
-    return user;
+  /** Replaces a password hash, unless it changed since it was read (see authenticate). */
+  async replacePasswordHash(id: number, current: string, replacement: string): Promise<void> {
+    await this.db.update(users).set({ hashed_password: replacement }).where(and(eq(users.id, id), eq(users.hashed_password, current)));
   }
 
   /**
