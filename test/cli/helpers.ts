@@ -194,6 +194,7 @@ export const DEFAULT_PROJECT_FILES = [
   "test/config.test.ts",
   "test/health.test.ts",
   "test/middleware.test.ts",
+  "test/missing-schema.test.ts",
   "test/pglite-lock.test.ts",
   "test/products.test.ts",
   "test/ready.test.ts",

@@ -4,10 +4,11 @@
  * ./.data (initdb + migrations), serves /health, refuses a second process
  * on the same data directory, and shuts down cleanly.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../cli/helpers.js";
+import { startDev } from "./dev-server.js";
 import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
 
 let project: Project | undefined;
@@ -54,5 +55,30 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
     const again = await startServer(project!);
     console.log(`pglite: first start ${Math.round(server.startupMs)} ms (initdb), next start ${Math.round(again.startupMs)} ms to the first /health`);
     expect(await again.stop()).toBe(0);
+  });
+
+  it("restarts `npm run dev` when a migration lands in drizzle/, and the restarted server has applied it", { timeout: 180_000 }, async () => {
+    const drizzle = path.join(project!.dir, "drizzle");
+    const journalFile = path.join(drizzle, "meta", "_journal.json");
+    const journal = readFileSync(journalFile, "utf8");
+    // In memory, so the check leaves ./.data alone; each start migrates from scratch.
+    const dev = startDev(project!, { DATABASE_URL: "memory://", LOG_LEVEL: "warn" });
+    try {
+      await dev.waitForListening(1);
+      // What db:generate writes: the SQL, then the journal entry that names it. Nothing under src/ changes.
+      writeFileSync(path.join(drizzle, "0001_dev_restart.sql"), [
+        `INSERT INTO "users" ("email", "hashed_password") VALUES ('migration@example.com', 'not a hash');`,
+        `INSERT INTO "products" ("name", "price", "owner_id") SELECT 'added by a migration', 1, "id" FROM "users" WHERE "email" = 'migration@example.com';`,
+      ].join("--> statement-breakpoint\n"));
+      const entries = (JSON.parse(journal) as { entries: unknown[] }).entries;
+      writeFileSync(journalFile, JSON.stringify({ ...JSON.parse(journal), entries: [...entries, { idx: 1, version: "7", when: Date.now(), tag: "0001_dev_restart", breakpoints: true }] }, null, 2));
+      const restarted = await dev.waitForListening(2);
+      const products = (await (await fetch(`${restarted}/api/v1/products`)).json()) as { name: string }[];
+      expect(products.map((product) => product.name)).toEqual(["added by a migration"]);
+    } finally {
+      await dev.stop();
+      writeFileSync(journalFile, journal);
+      rmSync(path.join(drizzle, "0001_dev_restart.sql"), { force: true });
+    }
   });
 });

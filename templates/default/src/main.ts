@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { ConnectionManager, cors, createApp, createLogger, JSONResponse, rateLimit, requestId, requestLogger, securityHeaders, timing } from "@trellis/runtime";
+import { ConnectionManager, cors, createApp, createLogger, JSONResponse, rateLimit, requestId, requestLogger, securityHeaders, timing, type Logger } from "@trellis/runtime";
 import { loadSettings, type Settings } from "./core/config.js";
 import { openDatabase, withTimeout, type Database } from "./core/database.js";
 import { getDatabase, getSettings } from "./core/dependencies.js";
-import { isDatabaseUnavailable, isStatementTimeout } from "./core/errors.js";
+import { isDatabaseUnavailable, isMissingTableOrColumn, isStatementTimeout } from "./core/errors.js";
 import { noStoreWhenAuthenticated } from "./core/no-store.js";
 import { connectRedis, RedisPubSub, RedisRateLimitStore } from "./core/redis.js";
 import { authRouter } from "./domains/auth/router.js";
@@ -20,7 +20,12 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 export interface BuildAppOptions {
   /** Use this database instead of opening the one DATABASE_URL names; the app then leaves closing it to the caller (tests). */
   database?: Database;
+  /** Log through this logger instead of one made from the settings (tests read what the app logs). */
+  logger?: Logger;
 }
+
+/** Said in development when a query names a table or column the database lacks: the usual cause is a model edited without a migration. */
+export const MISSING_SCHEMA_HINT = "The database has no such table or column: run `npm run db:generate`, then restart (or let dev restart)";
 
 /**
  * Builds the app: middleware, routers and the health checks. server.ts
@@ -29,8 +34,9 @@ export interface BuildAppOptions {
  * the first superuser; the database closes last on shutdown.
  */
 export function buildApp(settings: Settings = loadSettings(), options: BuildAppOptions = {}) {
+  const developing = settings.NODE_ENV === undefined || settings.NODE_ENV === "development";
   // Human log lines while developing; JSON lines (one per event, secrets redacted) in production and tests.
-  const logger = createLogger({ level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === undefined || settings.NODE_ENV === "development" });
+  const logger = options.logger ?? createLogger({ level: settings.LOG_LEVEL, pretty: developing });
   const origins = settings.CORS_ORIGINS.includes("*") ? "*" : settings.CORS_ORIGINS;
   const app = createApp({
     title: pkg.name,
@@ -63,6 +69,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
       log.warn({ err: error.message, path: request?.path }, "Database statement timed out");
       return new JSONResponse({ detail: "Database query timed out" }, { status: 503, headers: { "Retry-After": "5" } });
     }
+    // Said before the 500's own log line: the model and the database disagree, and the fix is a command away.
+    if (developing && isMissingTableOrColumn(error)) log.warn({ err: error.message, path: request?.path }, MISSING_SCHEMA_HINT);
     if (!isDatabaseUnavailable(error)) throw error;
     log.warn({ err: error.message }, "Database unavailable");
     return new JSONResponse({ detail: "Database unavailable" }, { status: 503, headers: { "Retry-After": "5" } });

@@ -2,6 +2,7 @@
 export const SQLSTATE = {
   UNIQUE_VIOLATION: "23505",
   UNDEFINED_TABLE: "42P01",
+  UNDEFINED_COLUMN: "42703",
   /** statement_timeout ran out (or an operator cancelled the query). */
   QUERY_CANCELED: "57014",
 } as const;
@@ -19,6 +20,12 @@ export function hasSqlState(error: unknown, code: string): boolean {
 }
 
 export const isUniqueViolation = (error: unknown): boolean => hasSqlState(error, SQLSTATE.UNIQUE_VIOLATION);
+
+/**
+ * True when the code asks for a table or column the database does not have:
+ * a model changed without a migration, or a migration not applied yet.
+ */
+export const isMissingTableOrColumn = (error: unknown): boolean => hasSqlState(error, SQLSTATE.UNDEFINED_TABLE) || hasSqlState(error, SQLSTATE.UNDEFINED_COLUMN);
 
 /** True when PostgreSQL cancelled the statement: DATABASE_STATEMENT_TIMEOUT_MS ran out, or an operator cancelled it. */
 export const isStatementTimeout = (error: unknown): boolean => hasSqlState(error, SQLSTATE.QUERY_CANCELED);
