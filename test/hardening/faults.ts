@@ -105,6 +105,19 @@ export function runFaultSuite(env: () => Env): void {
     expect(error.message).not.toContain("secret-password");
   });
 
+  it.skipIf(TEST_DATABASE_URL === undefined)("PostgreSQL reached but the database does not exist: one line saying so and how to create it, exit 1", { timeout: 60_000 }, async () => {
+    const url = new URL(TEST_DATABASE_URL!);
+    const name = `trellis_missing_${randomBytes(4).toString("hex")}`;
+    url.pathname = `/${name}`;
+    const error = await start(env().project, { DATABASE_URL: url.href }).then(
+      (server) => (void server.stop(), new Error("the server started")),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/^server exited with 1:/);
+    const lines = error.message.split("\n").slice(1).filter((line) => line.trim() !== "");
+    expect(lines).toEqual([`error: the database "${name}" does not exist on the PostgreSQL server at ${url.host}; create it with \`createdb ${name}\` (or CREATE DATABASE "${name}" in psql), or point DATABASE_URL at an existing one`]);
+  });
+
   it("PORT already taken: one clear line on stderr and exit 1, no stack", { timeout: 60_000 }, async () => {
     const { port, hostname } = new URL(env().base);
     const error = await start(env().project, { PORT: port, HOST: hostname }).then(

@@ -1,6 +1,6 @@
 import { ListenError } from "@trellis/runtime";
 import { loadSettings } from "./core/config.js";
-import { DatabaseUnreachableError } from "./core/database.js";
+import { DatabaseMissingError, DatabaseUnreachableError } from "./core/database.js";
 import { DataDirLockedError } from "./core/pglite-lock.js";
 import { buildApp } from "./main.js";
 
@@ -20,9 +20,9 @@ try {
 // down gracefully on SIGTERM and SIGINT: in-flight requests finish,
 // WebSockets close with 1001, then the database closes last.
 const { url } = await app.listen({ port: settings.PORT, host: settings.HOST }).catch(async (error: unknown) => {
-  // PostgreSQL is down or DATABASE_URL is wrong, or PORT is taken or HOST is not this machine's:
-  // one line saying so, then exit 1.
-  if (!(error instanceof DatabaseUnreachableError || error instanceof ListenError)) throw error;
+  // PostgreSQL is down, its database not created yet or DATABASE_URL is wrong, or PORT is taken
+  // or HOST is not this machine's: one line saying so, then exit 1.
+  if (!(error instanceof DatabaseUnreachableError || error instanceof DatabaseMissingError || error instanceof ListenError)) throw error;
   console.error(`error: ${error.message}`);
   await app.close().catch(() => undefined);
   process.exit(1);

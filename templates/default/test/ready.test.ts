@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { createTestClient } from "@trellis/runtime";
 import { describe, expect, it } from "vitest";
+import { DatabaseMissingError, openDatabase } from "../src/core/database.js";
 import { buildApp } from "../src/main.js";
 import { testSettings } from "./support/app.js";
 import { testDatabase } from "./support/database.js";
@@ -70,5 +72,25 @@ describe("GET /health/ready", () => {
       expect(Object.keys(document.paths["/health/ready"]!.get.responses)).toEqual(expect.arrayContaining(["200", "503"]));
       expect(document.paths["/health"]).toBeDefined();
     });
+  });
+});
+
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+describe.skipIf(TEST_DATABASE_URL === undefined)("a DATABASE_URL naming a database the server does not have", () => {
+  it("fails the startup check with one line saying it does not exist and how to create it, not that the server is unreachable", async () => {
+    const url = new URL(TEST_DATABASE_URL!);
+    const name = `trellis_missing_${randomBytes(4).toString("hex")}`;
+    url.pathname = `/${name}`;
+    url.password = "secret-password";
+    const database = openDatabase(url.toString());
+    try {
+      const error = await database.ping().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(DatabaseMissingError);
+      expect((error as Error).message).toBe(`the database "${name}" does not exist on the PostgreSQL server at ${url.host}; create it with \`createdb ${name}\` (or CREATE DATABASE "${name}" in psql), or point DATABASE_URL at an existing one`);
+      expect((error as Error).message).not.toContain("secret-password");
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import { migrate as migratePostgres } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { hasSqlState, SQLSTATE } from "./errors.js";
 import { acquireDataDirLock } from "./pglite-lock.js";
 
 /**
@@ -29,8 +30,10 @@ export interface Database {
   migrate(): Promise<void>;
   /**
    * SELECT 1 on PostgreSQL, failing with DatabaseUnreachableError when the
-   * server does not answer (within timeoutMs, when given): checked at startup
-   * and by /health/ready. PGlite lives in this process and always answers.
+   * server does not answer (within timeoutMs, when given), or with
+   * DatabaseMissingError when it answers that the database does not exist:
+   * checked at startup and by /health/ready. PGlite lives in this process
+   * and always answers.
    */
   ping(timeoutMs?: number): Promise<void>;
   /** Closes the connection(s); PGlite checkpoints its WAL here, so it must run on shutdown. */
@@ -106,6 +109,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
       try {
         await (timeoutMs === undefined ? query : withTimeout(query, timeoutMs, "PostgreSQL"));
       } catch (error) {
+        if (hasSqlState(error, SQLSTATE.INVALID_CATALOG_NAME)) throw new DatabaseMissingError(url, error);
         throw new DatabaseUnreachableError(url, error);
       }
     },
@@ -123,6 +127,24 @@ export class DatabaseUnreachableError extends Error {
     const reason = cause instanceof Error ? ((cause as { code?: string }).code ?? cause.message) : String(cause);
     super(`cannot reach PostgreSQL at ${where} (${reason}); check DATABASE_URL and that the server is running`, { cause });
     this.name = "DatabaseUnreachableError";
+  }
+}
+
+/**
+ * The server answered, but the database DATABASE_URL names is not there
+ * (SQLSTATE 3D000): the default URL of a --db postgres project names a
+ * database after the project, which nobody has created yet. The message
+ * says how to create it, without the URL's password.
+ */
+export class DatabaseMissingError extends Error {
+  constructor(url: string, cause: unknown) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    const name = parsed ? decodeURIComponent(parsed.pathname.slice(1)) : "";
+    const where = parsed?.host ?? "DATABASE_URL";
+    const database = name === "" ? "named in DATABASE_URL" : `"${name}"`;
+    const create = name === "" ? "create it" : `create it with \`createdb ${name}\` (or CREATE DATABASE "${name}" in psql)`;
+    super(`the database ${database} does not exist on the PostgreSQL server at ${where}; ${create}, or point DATABASE_URL at an existing one`, { cause });
+    this.name = "DatabaseMissingError";
   }
 }
 

@@ -1,6 +1,8 @@
 /** PostgreSQL error codes (SQLSTATE) the app reacts to. */
 export const SQLSTATE = {
   UNIQUE_VIOLATION: "23505",
+  /** The database named in the connection string does not exist. */
+  INVALID_CATALOG_NAME: "3D000",
   UNDEFINED_TABLE: "42P01",
   UNDEFINED_COLUMN: "42703",
   /** statement_timeout ran out (or an operator cancelled the query). */
