@@ -39,6 +39,36 @@ describe("settings", () => {
     expect(warnings).toEqual([expect.stringMatching(/SECRET_KEY is not set/), expect.stringMatching(/SECRET_KEY is not set/)]);
   });
 
+  it("refuses FIRST_SUPERUSER_EMAIL without FIRST_SUPERUSER_PASSWORD, and the reverse, with one message naming both", () => {
+    expect(problems({ NODE_ENV: "test", FIRST_SUPERUSER_EMAIL: "admin@example.com" })).toEqual([
+      "FIRST_SUPERUSER_PASSWORD: not set, but FIRST_SUPERUSER_EMAIL is: set both to create the first superuser, or neither",
+    ]);
+    expect(problems({ NODE_ENV: "test", FIRST_SUPERUSER_PASSWORD: "admin password" })).toEqual([
+      "FIRST_SUPERUSER_EMAIL: not set, but FIRST_SUPERUSER_PASSWORD is: set both to create the first superuser, or neither",
+    ]);
+    // An empty value counts as unset, as for every optional setting.
+    expect(problems({ NODE_ENV: "test", FIRST_SUPERUSER_EMAIL: "admin@example.com", FIRST_SUPERUSER_PASSWORD: "" })).toHaveLength(1);
+    expect(problems({ NODE_ENV: "test", FIRST_SUPERUSER_EMAIL: "admin@example.com", FIRST_SUPERUSER_PASSWORD: "admin password" })).toEqual([]);
+    expect(problems({ NODE_ENV: "test" })).toEqual([]);
+  });
+
+  it("accepts a weak SECRET_KEY outside production with one warning that production refuses it, and says nothing about a strong one", () => {
+    for (const [value, problem] of [["abc", /must be at least 32 bytes/], ["changeme", /is a known placeholder/]] as const) {
+      for (const env of [{ NODE_ENV: "development" }, {}] as Record<string, string>[]) {
+        const warnings: string[] = [];
+        expect(load({ ...env, SECRET_KEY: value }, (m) => warnings.push(m)).SECRET_KEY).toBe(value);
+        expect(warnings).toEqual([expect.stringMatching(/^warning: SECRET_KEY /)]);
+        expect(warnings[0]).toMatch(problem);
+        expect(warnings[0]).toMatch(/refused with NODE_ENV=production/);
+        // The value itself is never echoed.
+        expect(warnings[0]).not.toContain(value);
+      }
+    }
+    const quiet: string[] = [];
+    load({ NODE_ENV: "development", SECRET_KEY: "a".repeat(64) }, (m) => quiet.push(m));
+    expect(quiet).toEqual([]);
+  });
+
   it("reads CORS_ORIGINS as a comma-separated list of exact origins", () => {
     expect(load({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com, http://localhost:5173" }).CORS_ORIGINS).toEqual(["https://a.example.com", "http://localhost:5173"]);
     expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);

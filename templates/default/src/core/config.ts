@@ -85,6 +85,11 @@ export const SettingsSchema = z.object({
   FIRST_SUPERUSER_EMAIL: z.email().optional(),
   FIRST_SUPERUSER_PASSWORD: z.string().min(8).max(128).optional(),
 }).superRefine((settings, ctx) => {
+  // One without the other used to be ignored without a word: no superuser, and nobody told.
+  if ((settings.FIRST_SUPERUSER_EMAIL === undefined) !== (settings.FIRST_SUPERUSER_PASSWORD === undefined)) {
+    const [missing, given] = settings.FIRST_SUPERUSER_EMAIL === undefined ? ["FIRST_SUPERUSER_EMAIL", "FIRST_SUPERUSER_PASSWORD"] : ["FIRST_SUPERUSER_PASSWORD", "FIRST_SUPERUSER_EMAIL"];
+    ctx.addIssue({ code: "custom", path: [missing], message: `not set, but ${given} is: set both to create the first superuser, or neither` });
+  }
   if (settings.NODE_ENV !== "production") return;
   const problem = secretKeyProblem(settings.SECRET_KEY);
   if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["SECRET_KEY"], message: problem });
@@ -101,12 +106,18 @@ export interface LoadSettingsOptions extends SettingsOptions {
 /**
  * Reads and checks the settings once. Outside production a missing
  * SECRET_KEY becomes a random key for this process, so development works
- * out of the box while tokens visibly stop working after a restart.
+ * out of the box while tokens visibly stop working after a restart; a weak
+ * one is used, with a warning that production would refuse it.
  */
 export function loadSettings(options: LoadSettingsOptions = {}): Settings {
   const { warn = (message: string) => process.stderr.write(`${message}\n`), ...settingsOptions } = options;
   const parsed = defineSettings(SettingsSchema, settingsOptions);
-  if (parsed.SECRET_KEY !== undefined && parsed.SECRET_KEY !== "") return { ...parsed, SECRET_KEY: parsed.SECRET_KEY };
+  if (parsed.SECRET_KEY !== undefined && parsed.SECRET_KEY !== "") {
+    // Production refused it already (SettingsSchema); elsewhere it works, but not silently.
+    const problem = parsed.NODE_ENV === "test" ? undefined : secretKeyProblem(parsed.SECRET_KEY);
+    if (problem !== undefined) warn(`warning: SECRET_KEY ${problem}; accepted outside production, refused with NODE_ENV=production`);
+    return { ...parsed, SECRET_KEY: parsed.SECRET_KEY };
+  }
   if (parsed.NODE_ENV !== "test") {
     warn("warning: SECRET_KEY is not set; using a random key for this process, so tokens stop working on restart");
   }
