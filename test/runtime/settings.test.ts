@@ -237,6 +237,35 @@ describe("defineSettings errors", () => {
     for (const value of Object.values(values)) expect(error.message).not.toContain(value);
   });
 
+  it("shows the value of a setting about a secret, such as ACCESS_TOKEN_EXPIRE_MINUTES=1e3, and still hides the secrets", () => {
+    const schema = z.object({
+      ACCESS_TOKEN_EXPIRE_MINUTES: z.int(),
+      PASSWORD_MIN_LENGTH: z.int(),
+      API_KEY_HEADER: z.enum(["x-api-key"]),
+      SECRET_KEY_BASE: z.string().min(64),
+      REFRESH_TOKEN: z.string().min(64),
+    });
+    const values = { ACCESS_TOKEN_EXPIRE_MINUTES: "1e3", PASSWORD_MIN_LENGTH: "eight", API_KEY_HEADER: "x-token", SECRET_KEY_BASE: "rails-secret", REFRESH_TOKEN: "rt-123" };
+    expect(problemsOf(() => settingsFrom(schema, values))).toEqual([
+      { variable: "ACCESS_TOKEN_EXPIRE_MINUTES", message: 'expected an integer, got "1e3"' },
+      { variable: "PASSWORD_MIN_LENGTH", message: 'expected an integer, got "eight"' },
+      { variable: "API_KEY_HEADER", message: 'expected "x-api-key", got "x-token"' },
+      { variable: "SECRET_KEY_BASE", message: "must be at least 64 characters long, got (hidden)" },
+      { variable: "REFRESH_TOKEN", message: "must be at least 64 characters long, got (hidden)" },
+    ]);
+  });
+
+  it("masks a URL's password even with an unescaped @ or / in it, and password-like query parameters", () => {
+    const schema = z.object({ DATABASE_URL: z.string().startsWith("postgres://"), REDIS_URL: z.string().startsWith("rediss://") });
+    const values = { DATABASE_URL: "mysql://admin:p@ss/w0rd@db:3306/app?sslpassword=s3cr3t&sslmode=require", REDIS_URL: "redis://:hunter2@cache:6379/0" };
+    const problems = problemsOf(() => settingsFrom(schema, values));
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('got "mysql://admin:***@db:3306/app?sslpassword=***&sslmode=require"'),
+      expect.stringContaining('got "redis://:***@cache:6379/0"'),
+    ]);
+    for (const secret of ["p@ss", "w0rd", "s3cr3t", "hunter2"]) expect(JSON.stringify(problems)).not.toContain(secret);
+  });
+
   it("masks the password of a URL shown in a message", () => {
     const schema = z.object({ DATABASE_URL: z.url().refine((url) => url.startsWith("postgres://")) });
     expect(problemsOf(() => settingsFrom(schema, { DATABASE_URL: "mysql://admin:s3cr3t@db:3306/app" }))).toEqual([

@@ -69,6 +69,12 @@ describe("settings", () => {
     expect(quiet).toEqual([]);
   });
 
+  it("shows the value of a setting that only mentions a token, ACCESS_TOKEN_EXPIRE_MINUTES=1e3, and hides passwords and keys", () => {
+    expect(problems({ NODE_ENV: "test", ACCESS_TOKEN_EXPIRE_MINUTES: "1e3" })).toEqual(['ACCESS_TOKEN_EXPIRE_MINUTES: expected an integer, got "1e3"']);
+    expect(problems({ NODE_ENV: "test", FIRST_SUPERUSER_EMAIL: "admin@example.com", FIRST_SUPERUSER_PASSWORD: "short" })).toEqual(["FIRST_SUPERUSER_PASSWORD: must be at least 8 characters long, got (hidden)"]);
+    expect(problems({ NODE_ENV: "test", DATABASE_URL: "mysql://app:hunter2@db/app" })).toEqual(['DATABASE_URL: memory:// or a postgres:// URL']);
+  });
+
   it("reads CORS_ORIGINS as a comma-separated list of exact origins", () => {
     expect(load({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com, http://localhost:5173" }).CORS_ORIGINS).toEqual(["https://a.example.com", "http://localhost:5173"]);
     expect(problems({ NODE_ENV: "test", CORS_ORIGINS: "https://a.example.com/path" })[0]).toMatch(/^CORS_ORIGINS/);

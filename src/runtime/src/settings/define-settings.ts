@@ -53,6 +53,22 @@ type SettingsSchema = z.ZodObject<z.core.$ZodShape, z.core.$ZodObjectConfig>;
 // Names are matched generously: hiding a harmless value costs little,
 // echoing a password into CI logs costs a rotation.
 const SECRET_NAME = /SECRET|PASS|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH/i;
+// ...except a name whose last word says it measures or configures a secret
+// rather than holds one (ACCESS_TOKEN_EXPIRE_MINUTES, PASSWORD_MIN_LENGTH,
+// API_KEY_HEADER): hiding "1e3" there only hides the typo.
+const ABOUT_A_SECRET = /_(MS|SECONDS|MINUTES|HOURS|DAYS|TTL|EXPIRE|EXPIRES|EXPIRY|LIFETIME|TIMEOUT|LENGTH|SIZE|BYTES|COUNT|LIMIT|MIN|MAX|ENABLED|REQUIRED|ALGORITHM|ALG|HEADER|ROUNDS|ITERATIONS|COST)$/i;
+/**
+ * A URL's password, up to the last "@" (so a password with an unescaped "@"
+ * or "/" stays hidden whole; a later "@" only hides more), and the values of
+ * password-like query parameters (postgres://db/app?password=...).
+ */
+const URL_PASSWORD = /(\/\/[^/\s:@]*):\S*@/g;
+const URL_SECRET_PARAMETER = /([?&][^=&#\s]*(?:pass|secret|token|key)[^=&#\s]*=)[^&#\s"]*/gi;
+
+/** True when a variable's value may be a secret, so messages never show it. */
+function isSecretName(variable: string): boolean {
+  return SECRET_NAME.test(variable) && !ABOUT_A_SECRET.test(variable);
+}
 const MAX_SHOWN = 80;
 
 const EXPECTED: Readonly<Record<DecodeFailure, string>> = {
@@ -104,9 +120,9 @@ function stringify(value: unknown): string {
 
 /** A value as shown in a message: hidden for secret names, URL passwords masked, bounded. */
 function show(variable: string, value: unknown): string {
-  if (SECRET_NAME.test(variable)) return "(hidden)";
+  if (isSecretName(variable)) return "(hidden)";
   // Masked before truncating, so a cut cannot leave half a password behind.
-  const text = stringify(value).replace(/(\/\/[^/\s:@]*):[^/\s@]*@/g, "$1:***@");
+  const text = stringify(value).replace(URL_PASSWORD, "$1:***@").replace(URL_SECRET_PARAMETER, "$1***");
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }
 
