@@ -1,7 +1,10 @@
+import { ConnectionManager, createTestClient, silentLogger } from "@trellis/runtime";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisPubSub, RedisRateLimitStore } from "../src/core/redis.js";
-import { setupApp } from "./support/app.js";
+import { buildApp } from "../src/main.js";
+import { setupApp, testSettings } from "./support/app.js";
+import { testDatabase } from "./support/database.js";
 
 /** Runs when TEST_REDIS_URL names a Redis: the shared state of several instances. */
 const url = process.env.TEST_REDIS_URL || undefined;
@@ -50,5 +53,31 @@ describe.skipIf(url === undefined)("with REDIS_URL", () => {
     const two = await setupApp(env);
     const statuses = [(await one.client.get("/api/v1/products")).status, (await two.client.get("/api/v1/products")).status, (await one.client.get("/api/v1/products")).status];
     expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("carries the broadcasts of a domain's own ConnectionManager, made without a pub/sub, to the clients of another instance", async () => {
+    const instance = async () => {
+      // With its lifespan, so closing it runs the shutdown hooks (its Redis connections included).
+      const client = createTestClient(buildApp(testSettings({ REDIS_URL: url! }), { database: await testDatabase() }), { lifespan: true });
+      afterAll(() => client.close());
+      // What a domain module does: `export const live = new ConnectionManager()`, no pub/sub, used by a
+      // WebSocket route of the app. (A channel of this run's own, so other users of this Redis are not heard.)
+      const manager = new ConnectionManager({ channel: `${run}live`, logger: silentLogger });
+      client.app.ws("/ws/live", { manager }, async ({ socket }) => {
+        for await (const text of socket.texts()) await manager.broadcast(text);
+      });
+      return client;
+    };
+    const [one, two] = [await instance(), await instance()];
+    const sender = await one.websocket("/ws/live");
+    const receiver = await two.websocket("/ws/live");
+    // The receiving instance subscribes to Redis when its client connects; until that is done, a message may pass it by.
+    let received: string | undefined;
+    for (let attempt = 0; attempt < 50 && received === undefined; attempt++) {
+      sender.send(`hello ${attempt}`);
+      received = await receiver.receiveText({ timeoutMs: 200 }).catch(() => undefined);
+    }
+    expect(received).toMatch(/^hello \d+$/);
+    await Promise.all([sender.close(), receiver.close()]);
   });
 });

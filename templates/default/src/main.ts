@@ -38,6 +38,10 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   // Human log lines while developing; JSON lines (one per event, secrets redacted) in production and tests.
   const logger = options.logger ?? createLogger({ level: settings.LOG_LEVEL, pretty: developing });
   const origins = settings.CORS_ORIGINS.includes("*") ? "*" : settings.CORS_ORIGINS;
+  // With REDIS_URL, rate-limit counters and WebSocket broadcasts are shared by every instance; without it they stay in this process.
+  // The logger gets one line per 10 s while Redis is away, not one per reconnect attempt.
+  const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL, { logger });
+  const pubsub = redis ? new RedisPubSub(redis, { logger }) : undefined;
   const app = createApp({
     title: pkg.name,
     version: pkg.version,
@@ -45,8 +49,14 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     bodyLimit: settings.BODY_LIMIT,
     // 500 bodies carry the error and its stack only when NODE_ENV=development is set explicitly.
     debug: settings.NODE_ENV === "development",
-    // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).
-    websocket: { origins: origins.length === 0 ? "same-origin" : origins },
+    websocket: {
+      // Browsers get the same origin allowlist for WebSockets as for CORS (HARDENING.md D12).
+      origins: origins.length === 0 ? "same-origin" : origins,
+      // Every ConnectionManager made without a pub/sub of its own (the chat's, or a domain's
+      // module-level `new ConnectionManager()`) broadcasts through this one once a WebSocket route
+      // of the app uses it: with REDIS_URL its broadcasts reach the clients of every instance.
+      ...(pubsub ? { pubsub } : {}),
+    },
   });
 
   const database = options.database ?? openDatabase(settings.DATABASE_URL, {
@@ -83,10 +93,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
   app.use(securityHeaders());
   app.use(noStoreWhenAuthenticated());
   if (origins.length > 0) app.use(cors({ origins }));
-  // With REDIS_URL, counters and chat broadcasts are shared by every instance; without it they stay in this process.
-  // The logger gets one line per 10 s while Redis is away, not one per reconnect attempt.
-  const redis = settings.REDIS_URL === undefined ? undefined : connectRedis(settings.REDIS_URL, { logger });
   if (redis) {
+    // Shutdown hooks run last-registered first: the pub/sub (below) closes before its connection.
     app.onShutdown(() => redis.quit().then(() => undefined, () => redis.disconnect()));
   }
   // One limiter for the app and for the routes with their own limit (/auth/token), so TRUST_PROXY keys both.
@@ -103,8 +111,8 @@ export function buildApp(settings: Settings = loadSettings(), options: BuildAppO
     await ensureFirstSuperuser(database, settings, logger);
   });
 
-  const pubsub = redis ? new RedisPubSub(redis, { logger }) : undefined;
-  const chat = new ConnectionManager({ logger, ...(pubsub ? { pubsub } : {}) });
+  // No pub/sub of its own: it takes the app's (above), like any domain's manager.
+  const chat = new ConnectionManager({ logger });
   app.onShutdown(async () => {
     await chat.close();
     await pubsub?.close();
