@@ -4,6 +4,7 @@
  * that stop() signals all of them at once, as Ctrl-C in a terminal does.
  */
 import { spawn } from "node:child_process";
+import { connect, type Socket } from "node:net";
 import { cliEnv } from "../cli/helpers.js";
 import type { Project } from "./variant.js";
 
@@ -19,7 +20,8 @@ export interface DevServer {
 export function startDev(project: Project, env: Record<string, string | undefined> = {}): DevServer {
   const child = spawn("npm", ["run", "dev"], {
     cwd: project.dir,
-    env: cliEnv({ PORT: "0", NO_COLOR: "1", FORCE_COLOR: "0", TEST_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env }),
+    // A developer's shell: no NODE_ENV (vitest sets "test" in its own environment).
+    env: cliEnv({ PORT: "0", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: undefined, TEST_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env }),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -67,4 +69,31 @@ export function startDev(project: Project, env: Record<string, string | undefine
       }
     },
   };
+}
+
+/**
+ * A WebSocket client that completes the handshake and then stops reading:
+ * it never answers the server's close frame, as a suspended browser tab or
+ * a laptop that lost its network does. Destroy it when done.
+ */
+export async function connectFrozenWebSocket(baseUrl: string, path: string): Promise<Socket> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  socket.on("error", () => undefined);
+  await new Promise<void>((resolve, reject) => (socket.once("connect", resolve), socket.once("error", reject)));
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  const reply = await new Promise<string>((resolve) => socket.once("data", (chunk: Buffer) => resolve(chunk.toString("latin1"))));
+  if (!reply.startsWith("HTTP/1.1 101")) throw new Error(`WebSocket handshake refused: ${reply.split("\r\n")[0]}`);
+  socket.pause();
+  return socket;
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -4,11 +4,12 @@
  * ./.data (initdb + migrations), serves /health, refuses a second process
  * on the same data directory, and shuts down cleanly.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import type { Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../cli/helpers.js";
-import { startDev } from "./dev-server.js";
+import { connectFrozenWebSocket, isAlive, startDev } from "./dev-server.js";
 import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
 
 let project: Project | undefined;
@@ -79,6 +80,30 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
       await dev.stop();
       writeFileSync(journalFile, journal);
       rmSync(path.join(drizzle, "0001_dev_restart.sql"), { force: true });
+    }
+  });
+
+  it("closes PGlite before tsx gives up when `npm run dev` restarts while a WebSocket client never answers the close", { timeout: 120_000 }, async () => {
+    // tsx watch sends SIGTERM on a save and SIGKILL 5 s later; a shutdown waiting on that client
+    // for the production grace (10 s) was killed before PGlite's close and its checkpoint ran.
+    const lockFile = path.join(project!.dir, ".data.lock");
+    const dev = startDev(project!, { LOG_LEVEL: "warn" });
+    let peer: Socket | undefined;
+    try {
+      const url = await dev.waitForListening(1);
+      const pid = Number(readFileSync(lockFile, "utf8"));
+      peer = await connectFrozenWebSocket(url, "/ws/chat/1");
+      utimesSync(path.join(project!.dir, "src", "main.ts"), new Date(), new Date());
+      for (const deadline = Date.now() + 30_000; isAlive(pid) && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(isAlive(pid)).toBe(false);
+      // PGlite's close releases the lock file; a killed server leaves its pid in it (until the next start takes it over).
+      const lock = existsSync(lockFile) ? readFileSync(lockFile, "utf8").trim() : "(released)";
+      expect(lock).not.toBe(String(pid));
+      expect(dev.output()).not.toMatch(/Force killing|Killing process/);
+      await dev.waitForListening(2);
+    } finally {
+      peer?.destroy();
+      await dev.stop();
     }
   });
 });
