@@ -55,7 +55,7 @@ const RESERVED = new Set([
  */
 export const RUNTIME_EXPORTS: readonly string[] = [
   "App", "BackgroundTasks", "CONFIG_ERRORS", "CloseCode", "ConnectionManager", "DEFAULT_CSP_DIRECTIVES", "DEFAULT_SERVER_TIMEOUTS",
-  "DotenvSyntaxError", "HTMLResponse", "HTTPException", "JSONResponse", "MemoryPubSub", "MemoryStore", "OAuth2PasswordRequestForm",
+  "DotenvSyntaxError", "HTMLResponse", "HTTPException", "JSONResponse", "ListenError", "MemoryPubSub", "MemoryStore", "OAuth2PasswordRequestForm",
   "PlainTextResponse", "REDACT_PATHS", "REDOC_CSP", "RateLimitInfo", "RedirectResponse", "Request", "RequestValidationError", "Response",
   "ResponseState", "ResponseValidationError", "Router", "SettingsError", "TestClient", "TestResponse", "TestWebSocket", "TrellisConfigError",
   "VERSION", "WebSocketConnection", "WebSocketDisconnect", "WebSocketException", "WebSocketHandshakeError",
