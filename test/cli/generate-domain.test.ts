@@ -65,6 +65,44 @@ describe("generate then remove", () => {
   });
 });
 
+describe("guarded includes in main.ts", () => {
+  it("registers after a guarded include without copying the guard, and removes a guarded include with its if", async () => {
+    const file = path.join(project, "src", "main.ts");
+    const original = main();
+    const guard = 'if (process.env.FEATURE_PRODUCTS !== "off") app.include(productsRouter);';
+    writeFileSync(file, original.replace("app.include(productsRouter);", guard));
+    try {
+      expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+      expect(main()).toContain(`  ${guard}\n  app.include(ordersRouter);\n`);
+      writeFileSync(file, main().replace("app.include(ordersRouter);", 'if (process.env.FEATURE_ORDERS !== "off") app.include(ordersRouter);'));
+      const removed = await trellis(["remove", "domain", "orders"]);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(main()).toBe(original.replace("app.include(productsRouter);", guard));
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it("refuses to remove an include that is an else branch, naming the line, and changes nothing", async () => {
+    const file = path.join(project, "src", "main.ts");
+    const original = main();
+    try {
+      expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+      writeFileSync(file, main().replace("app.include(ordersRouter);", "if (process.env.NO_ORDERS) app.include(productsRouter);\n  else app.include(ordersRouter);"));
+      const before = await treeHash(project);
+      const refused = await trellis(["remove", "domain", "orders"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: src\/main\.ts line \d+ cannot be changed safely/);
+      expect(refused.stderr).toContain("hint: Edit src/main.ts line");
+      expect(await treeHash(project)).toBe(before);
+      writeFileSync(file, main().replace("if (process.env.NO_ORDERS) app.include(productsRouter);\n  else app.include(ordersRouter);", "app.include(ordersRouter);"));
+      expect((await trellis(["remove", "domain", "orders"])).code).toBe(0);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
+
 describe("--dry-run", () => {
   it("prints the files and a unified diff of main.ts, and writes nothing", async () => {
     const before = await treeHash(project);

@@ -120,6 +120,33 @@ describe("unregisterRouter", () => {
     expect(unregisterRouter(before, orders)).toBe(before);
   });
 
+  it("removes a guarded include with its if, so the guard never falls onto the next statement", () => {
+    const guarded = after.replace("  app.include(ordersRouter);", '  if (process.env.FEATURE_ORDERS !== "off") app.include(ordersRouter);');
+    expect(unregisterRouter(guarded, orders)).toBe(before);
+    const braced = after.replace("  app.include(ordersRouter);", '  if (process.env.FEATURE_ORDERS !== "off") {\n    app.include(ordersRouter);\n  }');
+    expect(unregisterRouter(braced, orders)).toBe(before);
+    const nested = after.replace("  app.include(ordersRouter);", "  if (a)\n    if (b) app.include(ordersRouter);");
+    expect(unregisterRouter(nested, orders)).toBe(before);
+  });
+
+  it("removes only the include from a block that does more", () => {
+    const source = 'import { ordersRouter } from "./domains/orders/router.js";\nif (a) {\n  app.include(ordersRouter);\n  other();\n}\nnext();\n';
+    expect(unregisterRouter(source, orders)).toBe("if (a) {\n  other();\n}\nnext();\n");
+  });
+
+  it.each([
+    ["an if with an else", "if (a) app.include(ordersRouter);\nelse other();\n", 2],
+    ["the else branch", "if (a) other();\nelse app.include(ordersRouter);\n", 3],
+    ["a loop body", "for (const x of xs) app.include(ordersRouter);\n", 2],
+    ["another use of the router", "app.include(ordersRouter);\nfor (const r of [ordersRouter]) app.include(r);\n", 3],
+  ])("refuses, naming the line to edit by hand, when the include is in %s", (_label, body, line) => {
+    const source = `import { ordersRouter } from "./domains/orders/router.js";\n${body}`;
+    expect(() => unregisterRouter(source, orders)).toThrow(expect.objectContaining({
+      code: "TRELLIS_E_EDIT_BY_HAND",
+      message: expect.stringContaining(`src/main.ts line ${line}`),
+    }));
+  });
+
   it("keeps other names the user imports from the same file", () => {
     const source = 'import { ordersRouter, helper } from "./domains/orders/router.js";\napp.include(ordersRouter);\nhelper();\n';
     expect(unregisterRouter(source, orders)).toBe('import { helper } from "./domains/orders/router.js";\nhelper();\n');
