@@ -115,6 +115,40 @@ describe("--dry-run", () => {
   });
 });
 
+describe("run through `npm run generate` without `--` (npm takes the flags and sets npm_config_*)", () => {
+  const viaNpm = (config: Record<string, string>) => ({ npm_lifecycle_event: "generate", npm_lifecycle_script: "trellis generate", npm_command: "run", ...config });
+
+  it("honours --dry-run taken by npm: prints the plan, writes nothing, and shows the `--` form", async () => {
+    const before = await treeHash(project);
+    const result = await trellis(["generate", "domain", "widgets"], viaNpm({ npm_config_dry_run: "true" }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Dry run: nothing was written");
+    expect(result.stderr).toContain("npm run generate -- domain widgets --dry-run");
+    expect(await treeHash(project)).toBe(before);
+  });
+
+  it("honours --force taken by npm", async () => {
+    expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+    const forced = await trellis(["generate", "domain", "orders"], viaNpm({ npm_config_force: "true" }));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain("already up to date");
+    const removed = await trellis(["remove", "domain", "orders"], viaNpm({ npm_config_dry_run: "true" }));
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain("Dry run: nothing was written");
+    expect(existsSync(path.join(project, "src", "domains", "orders"))).toBe(true);
+    expect((await trellis(["remove", "domain", "orders"])).code).toBe(0);
+  });
+
+  it("refuses --fields whose value npm passed on as an extra argument, showing the `--` form", async () => {
+    const before = await treeHash(project);
+    const result = await trellis(["generate", "domain", "orders", "title:string"], viaNpm({ npm_config_fields: "true" }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: npm took --fields/);
+    expect(result.stderr).toContain("npm run generate -- domain orders --fields");
+    expect(await treeHash(project)).toBe(before);
+  });
+});
+
 describe("refusals: one line, exit 1, nothing changed", () => {
   const refusals: [string, string[], RegExp][] = [
     ["a reserved word", ["generate", "domain", "class"], /^error: "class" is a reserved word/],
