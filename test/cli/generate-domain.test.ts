@@ -3,7 +3,7 @@
  * bin, in a project created with --no-install outside the repository
  * (HARDENING.md §5: tree hashes, failure injection, Ctrl-C, concurrency).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasSyntaxErrors } from "../../src/generator/ast/register-router.js";
@@ -146,6 +146,73 @@ describe("run through `npm run generate` without `--` (npm takes the flags and s
     expect(result.stderr).toMatch(/^error: npm took --fields/);
     expect(result.stderr).toContain("npm run generate -- domain orders --fields");
     expect(await treeHash(project)).toBe(before);
+  });
+});
+
+describe("remove domain and the table's data", () => {
+  // A stand-in for drizzle-kit generate: adds drizzle/<n>_<name>.sql to the journal, with a DROP TABLE for drop_/keep_ names, as drizzle-kit writes it.
+  const FAKE_DRIZZLE_KIT = `#!/usr/bin/env node
+const fs = require("node:fs");
+const name = process.argv[process.argv.indexOf("--name") + 1];
+const journalFile = "drizzle/meta/_journal.json";
+const journal = JSON.parse(fs.readFileSync(journalFile, "utf8"));
+const tag = String(journal.entries.length).padStart(4, "0") + "_" + name;
+const table = name.replace(/^(add|drop|keep)_/, "");
+const sql = name.startsWith("add_") ? 'CREATE TABLE "' + table + '" ("id" serial PRIMARY KEY);' : 'ALTER TABLE "' + table + '" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint\\nDROP TABLE "' + table + '" CASCADE;';
+fs.writeFileSync("drizzle/" + tag + ".sql", process.argv.includes("--custom") ? "-- Custom SQL migration file, put your code below! --" : sql);
+journal.entries.push({ idx: journal.entries.length, tag });
+fs.writeFileSync(journalFile, JSON.stringify(journal));
+`;
+  const drizzleDir = () => path.join(project, "drizzle");
+  const sqlFile = (suffix: string) => readdirSync(drizzleDir()).find((file) => file.endsWith(suffix));
+  let journal = "";
+  beforeAll(() => {
+    mkdirSync(path.join(project, "node_modules", ".bin"), { recursive: true });
+    writeFileSync(path.join(project, "node_modules", ".bin", "drizzle-kit"), FAKE_DRIZZLE_KIT, { mode: 0o755 });
+    journal = readFileSync(path.join(drizzleDir(), "meta", "_journal.json"), "utf8");
+  });
+  afterAll(() => {
+    rmSync(path.join(project, "node_modules"), { recursive: true, force: true });
+    for (const file of readdirSync(drizzleDir())) if (/^000[1-9]_/.test(file)) rmSync(path.join(drizzleDir(), file));
+    writeFileSync(path.join(drizzleDir(), "meta", "_journal.json"), journal);
+  });
+
+  it("keeps the table and its data by default: the migration drops nothing, and the output says how to drop it later", async () => {
+    expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+    const dry = await trellis(["remove", "domain", "orders", "--dry-run"]);
+    expect(dry.stdout).toContain("Table orders and its data would be kept");
+    const removed = await trellis(["remove", "domain", "orders"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    const kept = readFileSync(path.join(drizzleDir(), sqlFile("_keep_orders.sql")!), "utf8");
+    expect(kept).not.toMatch(/^\s*(DROP|ALTER) TABLE/m);
+    expect(kept).toContain('table "orders" and its data are kept');
+    expect(removed.stdout).toContain("Kept table orders and its data");
+    expect(removed.stdout).toContain("To drop them later: npx trellis remove domain orders --drop-table");
+  });
+
+  it("drops a table kept by an earlier remove with `remove domain <name> --drop-table`, once", async () => {
+    const dry = await trellis(["remove", "domain", "orders", "--drop-table", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Domain orders was removed earlier and table orders was kept \(drizzle\/\d+_keep_orders\.sql\); the command would write the migration that drops table orders and all its data/);
+    expect(sqlFile("_drop_orders.sql")).toBeUndefined();
+    const dropped = await trellis(["remove", "domain", "orders", "--drop-table"]);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(readFileSync(path.join(drizzleDir(), sqlFile("_drop_orders.sql")!), "utf8")).toMatch(/^DROP TABLE IF EXISTS "orders" CASCADE;$/m);
+    expect(dropped.stdout).toMatch(/drops table orders and all its data/);
+    const again = await trellis(["remove", "domain", "orders", "--drop-table"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/there is no domain orders/);
+  });
+
+  it("drops the table only with --drop-table, and says that the data goes", async () => {
+    expect((await trellis(["generate", "domain", "invoices"])).code).toBe(0);
+    const dry = await trellis(["remove", "domain", "invoices", "--drop-table", "--dry-run"]);
+    expect(dry.stdout).toContain("drops table invoices and all its data");
+    expect(sqlFile("_drop_invoices.sql")).toBeUndefined();
+    const removed = await trellis(["remove", "domain", "invoices", "--drop-table"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(readFileSync(path.join(drizzleDir(), sqlFile("_drop_invoices.sql")!), "utf8")).toContain('DROP TABLE "invoices" CASCADE;');
+    expect(removed.stdout).toMatch(/drops table invoices and all its data/);
   });
 });
 

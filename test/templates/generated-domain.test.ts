@@ -113,8 +113,8 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     }
   });
 
-  it("remove takes the domains out again: main.ts byte-identical after each, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
-    const invoices = await npxTrellis(["remove", "domain", "invoices"]);
+  it("remove takes the domains out again: main.ts byte-identical after each; the table is kept unless --drop-table; the project still typechecks", { timeout: 120_000 }, async () => {
+    const invoices = await npxTrellis(["remove", "domain", "invoices", "--drop-table"]);
     expect(invoices.code, invoices.stderr).toBe(0);
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBeforeInvoices);
     expect(existsSync(path.join(project!.dir, "src", "domains", "invoices"))).toBe(false);
@@ -124,8 +124,13 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     }
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBefore);
     expect(existsSync(path.join(project!.dir, "src", "domains", "orders"))).toBe(false);
-    const drop = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_drop_orders.sql"));
-    expect(readFileSync(path.join(project!.dir, "drizzle", drop!), "utf8")).toContain('DROP TABLE "orders"');
+    const drizzleFile = (suffix: string) => readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith(suffix));
+    expect(readFileSync(path.join(project!.dir, "drizzle", drizzleFile("_drop_invoices.sql")!), "utf8")).toContain('DROP TABLE "invoices"');
+    const kept = readFileSync(path.join(project!.dir, "drizzle", drizzleFile("_keep_orders.sql")!), "utf8");
+    expect(kept).toContain('table "orders" and its data are kept');
+    expect(kept).not.toMatch(/^DROP TABLE/m);
+    // Nothing left to migrate: a later drizzle-kit generate does not drop the kept tables either.
+    expect(await npm(project!, ["run", "db:generate"])).toMatch(/No schema changes/);
     await npm(project!, ["run", "typecheck"]);
   });
 });

@@ -1,7 +1,7 @@
 import { commitChanges } from "../../generator/commit-changes.js";
 import { planGenerateDomain, type DomainPlan } from "../../generator/domain.js";
 import { faultsFromEnv } from "../../generator/faults.js";
-import { generateMigration, MIGRATION_COMMAND } from "../../generator/migration.js";
+import { generateMigration, keptTableMigration, MIGRATION_COMMAND } from "../../generator/migration.js";
 import { acquireProjectLock } from "../../generator/project-lock.js";
 import { findProjectRoot } from "../../generator/project-root.js";
 import { GENERATE_DOMAIN_FLAGS, GenerateDomainFlags, parseFlags } from "../options.js";
@@ -33,9 +33,13 @@ export async function generateDomainCommand(name: string, rawFlags: Record<strin
     }
     await commitChanges(plan.changes, { root, signal: context.signal, faults: faultsFromEnv(context.env) });
     report(plan, output);
+    const kept = keptTableMigration(root, plan.names.table);
     const migration = await generateMigration({ root, name: `add_${plan.names.table}`, signal: context.signal });
     if (migration.status === "generated") output.step(`Wrote the migration for table ${plan.names.table} into drizzle/ (drizzle-kit generate)`);
     else output.warn(`No migration written (${migration.reason}): run \`${MIGRATION_COMMAND}\` to create table ${plan.names.table}`);
+    if (kept !== undefined) {
+      output.warn(`Table ${plan.names.table} still exists in the database, kept by an earlier remove (${kept}): its CREATE TABLE fails until you drop it (\`npx trellis remove domain ${plan.names.folder} --drop-table\` before this generate) or edit the new migration by hand`);
+    }
   } finally {
     release();
   }
