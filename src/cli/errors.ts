@@ -22,6 +22,7 @@ export const CLI_ERRORS = {
   TRELLIS_E_DOMAIN_EXISTS: { exitCode: 1, hint: "Pass --force to overwrite the domain's files, or choose another name." },
   TRELLIS_E_DOMAIN_MISSING: { exitCode: 1, hint: "Check the name: `ls src/domains` lists the project's domains." },
   TRELLIS_E_DOMAIN_MODIFIED: { exitCode: 1, hint: "Pass --force to remove the domain with your changes, or keep it." },
+  TRELLIS_E_TABLE_KEPT: { exitCode: 1, hint: "Drop the old table first with `trellis remove domain <name> --drop-table`, or choose another name." },
   TRELLIS_E_NO_APP: { exitCode: 1, hint: "Add the lines shown by hand, or restore the app.include(...) calls in src/main.ts." },
   TRELLIS_E_EDIT_BY_HAND: { exitCode: 1, hint: "Edit the line of src/main.ts named above by hand, then run the command again." },
   TRELLIS_E_LOCKED: { exitCode: 1, hint: "Wait for the other trellis command in this project to finish, then run again." },

@@ -190,6 +190,15 @@ fs.writeFileSync(journalFile, JSON.stringify(journal));
     expect(removed.stdout).toContain("To drop them later: npx trellis remove domain orders --drop-table");
   });
 
+  it("refuses to generate a domain whose table an earlier remove kept, naming --drop-table", async () => {
+    const before = await treeHash(project);
+    const refused = await trellis(["generate", "domain", "orders"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: table orders of a removed domain orders is still in the database/);
+    expect(refused.stderr).toContain("npx trellis remove domain orders --drop-table");
+    expect(await treeHash(project)).toBe(before);
+  });
+
   it("drops a table kept by an earlier remove with `remove domain <name> --drop-table`, once", async () => {
     const dry = await trellis(["remove", "domain", "orders", "--drop-table", "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);

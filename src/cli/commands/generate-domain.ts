@@ -1,9 +1,11 @@
 import { commitChanges } from "../../generator/commit-changes.js";
+import { domainNames } from "../../generator/domain-name.js";
 import { planGenerateDomain, type DomainPlan } from "../../generator/domain.js";
 import { faultsFromEnv } from "../../generator/faults.js";
 import { generateMigration, keptTableMigration, MIGRATION_COMMAND } from "../../generator/migration.js";
 import { acquireProjectLock } from "../../generator/project-lock.js";
 import { findProjectRoot } from "../../generator/project-root.js";
+import { TrellisError } from "../errors.js";
 import { GENERATE_DOMAIN_FLAGS, GenerateDomainFlags, parseFlags } from "../options.js";
 import { createOutput, type Output } from "../output.js";
 import { describeChange, dryRunReport } from "./change-report.js";
@@ -15,6 +17,7 @@ export async function generateDomainCommand(name: string, rawFlags: Record<strin
   const flags = parseFlags(GENERATE_DOMAIN_FLAGS, GenerateDomainFlags, rawFlags);
   const root = findProjectRoot(context.cwd);
   const planOptions = { root, name, fields: flags.fields, force: flags.force, tests: flags.tests };
+  refuseKeptTable(root, name);
 
   // 2. A dry run reads and prints, and takes no lock: it writes nothing, not even the lock file.
   if (flags.dryRun) {
@@ -33,13 +36,9 @@ export async function generateDomainCommand(name: string, rawFlags: Record<strin
     }
     await commitChanges(plan.changes, { root, signal: context.signal, faults: faultsFromEnv(context.env) });
     report(plan, output);
-    const kept = keptTableMigration(root, plan.names.table);
     const migration = await generateMigration({ root, name: `add_${plan.names.table}`, signal: context.signal });
     if (migration.status === "generated") output.step(`Wrote the migration for table ${plan.names.table} into drizzle/ (drizzle-kit generate)`);
     else output.warn(`No migration written (${migration.reason}): run \`${MIGRATION_COMMAND}\` to create table ${plan.names.table}`);
-    if (kept !== undefined) {
-      output.warn(`Table ${plan.names.table} still exists in the database, kept by an earlier remove (${kept}): its CREATE TABLE fails until you drop it (\`npx trellis remove domain ${plan.names.folder} --drop-table\` before this generate) or edit the new migration by hand`);
-    }
   } finally {
     release();
   }
@@ -52,4 +51,14 @@ function report(plan: DomainPlan, output: Output): void {
     `Registered ${plan.registration.routerName} in src/main.ts`,
     `Undo with: trellis remove domain ${plan.names.folder}`,
   ]);
+}
+
+/** A table kept by an earlier `remove domain` is still in the database: a new CREATE TABLE of that name would fail at the next start. */
+function refuseKeptTable(root: string, name: string): void {
+  const { table, folder } = domainNames(name);
+  const kept = keptTableMigration(root, table);
+  if (kept === undefined) return;
+  throw new TrellisError("TRELLIS_E_TABLE_KEPT", `table ${table} of a removed domain ${folder} is still in the database (${kept} kept it); a new domain ${folder} would fail to create it. Nothing was changed`, {
+    hint: `Drop the old table first with \`npx trellis remove domain ${folder} --drop-table\`, or choose another name; to bring the removed code back, restore it from git.`,
+  });
 }
