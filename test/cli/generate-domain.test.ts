@@ -41,6 +41,9 @@ describe("generate then remove", () => {
     expect(main()).toContain('import { orderItemsRouter } from "./domains/order-items/router.js";\n');
     expect(main()).toContain("  app.include(productsRouter);\n  app.include(orderItemsRouter);\n");
     expect(generated.stdout).toContain("npm run db:generate");
+    const router = readFileSync(path.join(project, "src", "domains", "order-items", "router.ts"), "utf8");
+    expect(router).toContain('summary: "Get an order item"');
+    expect(router).toContain('summary: "Create an order item"');
 
     const removed = await trellis(["remove", "domain", "order_items"]);
     expect(removed.code, removed.stderr).toBe(0);

@@ -18,6 +18,14 @@ describe("domainNames", () => {
     expect(domainNames("boxes")).toMatchObject({ folder: "boxes", pascalSingular: "Box" });
   });
 
+  it.each([
+    ["orders", "an order"], ["invoices", "an invoice"], ["items", "an item"], ["events", "an event"], ["apples", "an apple"],
+    ["products", "a product"], ["OrderItem", "an order item"], ["users", "a user"], ["uniforms", "a uniform"], ["units", "a unit"],
+    ["usages", "a usage"], ["umbrellas", "an umbrella"],
+  ])("puts the right article before %s in summaries: %s", (name, expected) => {
+    expect(domainNames(name).aSingular).toBe(expected);
+  });
+
   it.each(["class", "delete", "constructor", "__proto__", "prototype", "Class", "deletes", "enum"])("refuses the reserved word %s", (name) => {
     expect(() => domainNames(name)).toThrow(expect.objectContaining({ code: "TRELLIS_E_RESERVED_WORD" }));
   });
