@@ -99,15 +99,31 @@ export function withArticle(words: string): string {
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
-/** "OrderItem" / "order-item" / "order_items" -> ["order", "item"] (last word singular). */
-function words(name: string): string[] {
-  const parts = name
+/** "OrderItems" / "order_items" -> ["order", "items"]: lowercase words, number as typed. */
+function typedWords(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .split(/[\s_-]+/)
     .map((part) => part.toLowerCase());
+}
+
+/** "OrderItem" / "order-item" / "order_items" -> ["order", "item"] (last word singular). */
+function words(name: string): string[] {
+  const parts = typedWords(name);
   parts[parts.length - 1] = singularize(parts.at(-1)!);
   return parts;
+}
+
+/**
+ * The folder names a domain could be confused with: the name as typed and
+ * its singular, in folder case, where they differ from the folder trellis
+ * uses ("auth" beside "auths"). Call after domainNames accepted the name.
+ */
+export function nearFolderNames(raw: string, names: DomainNames): { typed: string; others: string[] } {
+  const typed = typedWords(raw).join("-");
+  const singular = words(raw).join("-");
+  return { typed, others: [...new Set([typed, singular])].filter((folder) => folder !== names.folder) };
 }
 
 /**

@@ -106,6 +106,22 @@ describe("guarded includes in main.ts", () => {
   });
 });
 
+describe("names", () => {
+  it("says when it pluralised the name, and warns (without refusing) when the singular folder already exists", async () => {
+    const dry = await trellis(["generate", "domain", "auth", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("pluralised auth to auths");
+    expect(dry.stdout).toContain("warning: src/domains/auth already exists; this creates src/domains/auths beside it");
+    const generated = await trellis(["generate", "domain", "auth"]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toContain("pluralised auth to auths");
+    expect(generated.stdout).toContain("! src/domains/auth already exists");
+    expect((await trellis(["remove", "domain", "auths", "--drop-table"])).code).toBe(0);
+    const plain = await trellis(["generate", "domain", "orders", "--dry-run"]);
+    expect(plain.stdout).not.toContain("pluralised");
+  });
+});
+
 describe("--dry-run", () => {
   it("prints the files and a unified diff of main.ts, and writes nothing", async () => {
     const before = await treeHash(project);

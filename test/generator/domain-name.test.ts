@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as runtime from "@trellis/runtime";
-import { domainNames, pluralize, RUNTIME_EXPORTS, singularize } from "../../src/generator/domain-name.js";
+import { domainNames, nearFolderNames, pluralize, RUNTIME_EXPORTS, singularize } from "../../src/generator/domain-name.js";
 
 describe("domainNames", () => {
   it("gives OrderItem, order-item, order_items and orderItems the same module", () => {
@@ -24,6 +24,13 @@ describe("domainNames", () => {
     ["usages", "a usage"], ["umbrellas", "an umbrella"],
   ])("puts the right article before %s in summaries: %s", (name, expected) => {
     expect(domainNames(name).aSingular).toBe(expected);
+  });
+
+  it("names the folders a domain could be confused with: the name as typed and its singular", () => {
+    expect(nearFolderNames("auth", domainNames("auth"))).toEqual({ typed: "auth", others: ["auth"] });
+    expect(nearFolderNames("OrderItem", domainNames("OrderItem"))).toEqual({ typed: "order-item", others: ["order-item"] });
+    expect(nearFolderNames("orders", domainNames("orders"))).toEqual({ typed: "orders", others: ["order"] });
+    expect(nearFolderNames("news", domainNames("news"))).toEqual({ typed: "news", others: [] });
   });
 
   it.each(["class", "delete", "constructor", "__proto__", "prototype", "Class", "deletes", "enum"])("refuses the reserved word %s", (name) => {
