@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
+import { fieldTypesHelp } from "../generator/fields.js";
 import { PACKAGE_ROOT } from "../generator/paths.js";
 import type { CommandContext } from "./commands/context.js";
 import { isCI } from "./commands/context.js";
@@ -85,7 +86,7 @@ function buildProgram(invocation: Invocation, context: CommandContext): Command 
   const generate = program.command("generate").description("add code to an existing project")
     .addHelpText("after", examples(['trellis generate domain orders --fields "title:string total:number"']));
   addFlags(generate.command("domain").argument("<name>", "domain name, e.g. orders").description("add a domain module (router, schemas, service, model, test)"), GENERATE_DOMAIN_FLAGS)
-    .addHelpText("after", examples(['trellis generate domain orders --fields "title:string total:number paid:boolean:optional"', "trellis generate domain orders --dry-run"]))
+    .addHelpText("after", fieldTypesHelp() + examples(['trellis generate domain orders --fields "title:string total:number paid:boolean:optional"', "trellis generate domain orders --dry-run"]))
     .allowExcessArguments(runByNpmScript(context.env))
     .action(async (name: string, rawFlags: Record<string, unknown>, self: Command) => {
       const { generateDomainCommand } = await import("./commands/generate-domain.js");

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FIELD_TYPE_NAMES } from "../../src/generator/fields.js";
 import {
   assertBuilt,
   cliTarball,
@@ -135,6 +136,14 @@ describe("help, version, and generate/remove outside a project", () => {
     const createTrellis = await runCli(["--help"], { cwd, bin: CREATE_TRELLIS_BIN });
     expect(createTrellis.stdout).toContain("Usage: create-trellis");
     expect(createTrellis.stdout).toContain("--no-install");
+  });
+
+  it("lists every field type the --fields parser accepts in `generate domain --help`", async () => {
+    const result = await runCli(["generate", "domain", "--help"], { cwd: sandbox() });
+    expect(result.stdout).toContain("\nField types");
+    const section = result.stdout.slice(result.stdout.indexOf("\nField types"));
+    for (const type of FIELD_TYPE_NAMES) expect(section, type).toMatch(new RegExp(`^  ${type === "enum" ? "enum\\(a\\|b\\|c\\)" : type}\\s`, "m"));
+    expect(section).toContain(":optional");
   });
 
   it("shows the help on stderr and exits 1 when no command is given", async () => {
