@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FIELD_TYPE_NAMES } from "../../src/generator/fields.js";
@@ -83,6 +83,31 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
     }
     const nested = JSON.parse(readFileSync(path.join(cwd, "apps/nested-api/package.json"), "utf8")) as { name: string };
     expect(nested.name).toBe("nested-api");
+  });
+
+  it("creates into the current directory with `.`: named after it, filled in place (a shell standing in it keeps working), no `cd` in the next steps", async () => {
+    const cwd = path.join(sandbox(), "dot-api");
+    mkdirSync(cwd);
+    const inode = statSync(cwd).ino;
+    const result = await runCli(["create", ".", ...QUIET], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await listFiles(cwd)).toEqual(expect.arrayContaining(DEFAULT_PROJECT_FILES));
+    expect(stagingLeftovers(cwd)).toEqual([]);
+    expect(statSync(cwd).ino).toBe(inode);
+    expect((JSON.parse(readFileSync(path.join(cwd, "package.json"), "utf8")) as { name: string }).name).toBe("dot-api");
+    expect(result.stdout).toContain("Created dot-api in the current directory");
+    expect(result.stdout).not.toMatch(/^\s*cd /m);
+  });
+
+  it("creates with `.` in a directory holding only .git, and one whose name is not a package name", async () => {
+    const cwd = path.join(sandbox(), "My Api");
+    mkdirSync(path.join(cwd, ".git"), { recursive: true });
+    writeFileSync(path.join(cwd, ".git", "HEAD"), "ref: refs/heads/main\n");
+    const result = await runCli(["create", ".", ...QUIET], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Package name my-api: the directory\'s name "My Api" is not a valid npm package name');
+    expect((JSON.parse(readFileSync(path.join(cwd, "package.json"), "utf8")) as { name: string }).name).toBe("my-api");
+    expect(readFileSync(path.join(cwd, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
   });
 
   it("create-trellis <dir> writes the same tree as trellis create <dir>", async () => {
