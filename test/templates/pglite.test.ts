@@ -4,7 +4,7 @@
  * ./.data (initdb + migrations), serves /health, refuses a second process
  * on the same data directory, and shuts down cleanly.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../cli/helpers.js";
@@ -20,17 +20,32 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
     await install(project);
   }, 240_000);
 
-  it("passes its own typecheck, tests and build", { timeout: 240_000 }, async () => {
+  it("passes its own typecheck, tests and build; the tests do not read .env", { timeout: 240_000 }, async () => {
     await npm(project!, ["run", "typecheck"]);
-    const tests = await npm(project!, ["test"]);
-    expect(tests).toMatch(/Tests\s+\d+ passed/);
-    expect(tests).not.toMatch(/\d+ failed/);
+    // Settings that would fail the suite if the tests read them: a database nobody listens on, one request a minute.
+    const env = path.join(project!.dir, ".env");
+    const created = readFileSync(env, "utf8");
+    writeFileSync(env, `${created}DATABASE_URL=postgres://nobody@127.0.0.1:1/none\nRATE_LIMIT_PER_MINUTE=1\nNODE_ENV=production\nSECRET_KEY=changeme\n`);
+    try {
+      const tests = await npm(project!, ["test"]);
+      expect(tests).toMatch(/Tests\s+\d+ passed/);
+      expect(tests).not.toMatch(/\d+ failed/);
+    } finally {
+      writeFileSync(env, created);
+    }
     await npm(project!, ["run", "build"]);
   });
 
   it("refuses to start in production without a SECRET_KEY: exit 1 and a message naming it", { timeout: 30_000 }, async () => {
-    await expect(startServer(project!, { NODE_ENV: "production", SECRET_KEY: undefined })).rejects.toThrow(/exited with 1:[\s\S]*SECRET_KEY: required when NODE_ENV=production/);
-    expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+    // A deployment has no .env (it is in .gitignore and .dockerignore); the one create wrote would supply a key.
+    const env = path.join(project!.dir, ".env");
+    renameSync(env, `${env}.aside`);
+    try {
+      await expect(startServer(project!, { NODE_ENV: "production", SECRET_KEY: undefined })).rejects.toThrow(/exited with 1:[\s\S]*SECRET_KEY: required when NODE_ENV=production/);
+      expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+    } finally {
+      renameSync(`${env}.aside`, env);
+    }
   });
 
   it("writes openapi.json without starting a server or touching ./.data", { timeout: 60_000 }, async () => {

@@ -105,6 +105,7 @@ function nextSteps(target: ProjectTarget, pm: PackageManager, installed: boolean
     "",
     `API docs: http://localhost:${DEFAULT_PORT}/docs (ReDoc at /redoc, OpenAPI at /openapi.json)`,
     `Tests: ${commands.run("test")}`,
+    "Settings: .env (development, with a SECRET_KEY of its own; not committed)",
   ];
 }
 
