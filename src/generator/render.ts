@@ -13,6 +13,7 @@ import { COMPILE_OPTIONS, precompiledSpec } from "./precompiled-templates.js";
  */
 export const RENAMED_FILES: Readonly<Record<string, string>> = {
   _gitignore: ".gitignore",
+  _env: ".env",
   "_env.example": ".env.example",
   _npmrc: ".npmrc",
 };
