@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
+import { fieldTypesHelp } from "../generator/fields.js";
 import { PACKAGE_ROOT } from "../generator/paths.js";
 import type { CommandContext } from "./commands/context.js";
 import { isCI } from "./commands/context.js";
 import { toTrellisError, TrellisError } from "./errors.js";
+import { runByNpmScript, withNpmFlags } from "./npm-run.js";
 import { CREATE_FLAGS, GENERATE_DOMAIN_FLAGS, REMOVE_DOMAIN_FLAGS, type FlagSpec } from "./options.js";
 
 /**
@@ -29,6 +31,12 @@ function addFlags(command: Command, table: Record<string, FlagSpec>): Command {
 /** Flags typed on the command line, as opposed to commander's defaults for --no-x flags. */
 function givenFlags(command: Command, table: Record<string, FlagSpec>): Set<string> {
   return new Set(Object.keys(table).filter((key) => command.getOptionValueSource(key) === "cli"));
+}
+
+/** Under `npm run`, the flags npm took for itself (npm-run.ts), with a note on stderr. */
+function npmFlags(table: Record<string, FlagSpec>, rawFlags: Record<string, unknown>, self: Command, words: string[], context: CommandContext): Record<string, unknown> {
+  const note = (line: string) => process.stderr.write(`${line}\n`);
+  return withNpmFlags({ table, rawFlags, given: givenFlags(self, table), words, stray: self.args.slice(1), env: context.env, note });
 }
 
 function examples(lines: readonly string[]): string {
@@ -78,19 +86,21 @@ function buildProgram(invocation: Invocation, context: CommandContext): Command 
   const generate = program.command("generate").description("add code to an existing project")
     .addHelpText("after", examples(['trellis generate domain orders --fields "title:string total:number"']));
   addFlags(generate.command("domain").argument("<name>", "domain name, e.g. orders").description("add a domain module (router, schemas, service, model, test)"), GENERATE_DOMAIN_FLAGS)
-    .addHelpText("after", examples(['trellis generate domain orders --fields "title:string total:number paid:boolean:optional"', "trellis generate domain orders --dry-run"]))
-    .action(async (name: string, rawFlags: Record<string, unknown>) => {
+    .addHelpText("after", fieldTypesHelp() + examples(['trellis generate domain orders --fields "title:string total:number paid:boolean:optional"', "trellis generate domain orders --dry-run"]))
+    .allowExcessArguments(runByNpmScript(context.env))
+    .action(async (name: string, rawFlags: Record<string, unknown>, self: Command) => {
       const { generateDomainCommand } = await import("./commands/generate-domain.js");
-      await generateDomainCommand(name, rawFlags, context);
+      await generateDomainCommand(name, npmFlags(GENERATE_DOMAIN_FLAGS, rawFlags, self, ["generate", "domain", name], context), context);
     });
 
   const remove = program.command("remove").description("remove generated code from a project")
     .addHelpText("after", examples(["trellis remove domain orders"]));
   addFlags(remove.command("domain").argument("<name>", "domain name").description("remove a domain module and its registration"), REMOVE_DOMAIN_FLAGS)
     .addHelpText("after", examples(["trellis remove domain orders --dry-run", "trellis remove domain orders"]))
-    .action(async (name: string, rawFlags: Record<string, unknown>) => {
+    .allowExcessArguments(runByNpmScript(context.env))
+    .action(async (name: string, rawFlags: Record<string, unknown>, self: Command) => {
       const { removeDomainCommand } = await import("./commands/remove-domain.js");
-      await removeDomainCommand(name, rawFlags, context);
+      await removeDomainCommand(name, npmFlags(REMOVE_DOMAIN_FLAGS, rawFlags, self, ["remove", "domain", name], context), context);
     });
   return program;
 }

@@ -50,6 +50,11 @@ export const GENERATE_DOMAIN_FLAGS = {
 export const REMOVE_DOMAIN_FLAGS = {
   dryRun: { flags: "--dry-run", description: "print what would be removed, remove nothing", schema: z._default(z.boolean(), false) },
   force: { flags: "--force", description: "remove the domain even if its files were changed since generation", schema: z._default(z.boolean(), false) },
+  dropTable: {
+    flags: "--drop-table",
+    description: "also write the migration that drops the domain's table and all its data (without it the table and its data are kept)",
+    schema: z._default(z.boolean(), false),
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 type Shape<T extends Record<string, FlagSpec>> = { [K in keyof T]: T[K]["schema"] };

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import type { Database } from "../generator/databases.js";
 import { resolveProjectTarget } from "../generator/naming.js";
 import { PACKAGE_MANAGERS, type PackageManager } from "../generator/pm.js";
+import { blockingEntries } from "../generator/target.js";
 import { cancelled, TrellisError } from "./errors.js";
 import { CREATE_FLAGS, DATABASE_LABELS, type CreateFlags } from "./options.js";
 
@@ -42,7 +43,7 @@ function directoryProblem(value: string, cwd: string): string | undefined {
         return [];
       }
     })();
-    return entries.length > 0 ? `"${target.display}" is not empty` : undefined;
+    return blockingEntries(entries).length > 0 ? `"${target.display}" is not empty` : undefined;
   } catch (error) {
     return error instanceof TrellisError ? error.message : String(error);
   }
@@ -60,7 +61,7 @@ export async function promptCreate(input: PromptCreateInput): Promise<CreateAnsw
 
   clack.intro("trellis create");
   const dir = input.dir ?? answer(await clack.text({
-    message: "Project name (also its directory)",
+    message: "Project name (also its directory; . for this one)",
     placeholder: "my-api",
     defaultValue: "my-api",
     validate: (value) => directoryProblem(value === undefined || value === "" ? "my-api" : value, input.cwd),

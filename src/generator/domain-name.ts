@@ -27,6 +27,8 @@ export interface DomainNames {
   idParam: string;
   /** "order item": for summaries and messages */
   wordsSingular: string;
+  /** "an order item", "a user": the singular with its article, for summaries ("Get an order item") */
+  aSingular: string;
   wordsPlural: string;
   /** "Order item": for 404 details ("Order item 7 not found") */
   title: string;
@@ -55,7 +57,7 @@ const RESERVED = new Set([
  */
 export const RUNTIME_EXPORTS: readonly string[] = [
   "App", "BackgroundTasks", "CONFIG_ERRORS", "CloseCode", "ConnectionManager", "DEFAULT_CSP_DIRECTIVES", "DEFAULT_SERVER_TIMEOUTS",
-  "DotenvSyntaxError", "HTMLResponse", "HTTPException", "JSONResponse", "MemoryPubSub", "MemoryStore", "OAuth2PasswordRequestForm",
+  "DotenvSyntaxError", "HTMLResponse", "HTTPException", "JSONResponse", "ListenError", "MemoryPubSub", "MemoryStore", "OAuth2PasswordRequestForm",
   "PlainTextResponse", "REDACT_PATHS", "REDOC_CSP", "RateLimitInfo", "RedirectResponse", "Request", "RequestValidationError", "Response",
   "ResponseState", "ResponseValidationError", "Router", "SettingsError", "TestClient", "TestResponse", "TestWebSocket", "TrellisConfigError",
   "VERSION", "WebSocketConnection", "WebSocketDisconnect", "WebSocketException", "WebSocketHandshakeError",
@@ -84,17 +86,44 @@ export function singularize(word: string): string {
   return word;
 }
 
+/**
+ * "an" before a vowel sound, by the first letters: a vowel, except the
+ * "you" sound of uni-, use-, usa-, usu-, uti- and eu- (a unit, a user, a
+ * usage, a utility). Silent h (an hour) is beyond a spelling rule; a
+ * summary can be edited.
+ */
+export function withArticle(words: string): string {
+  const vowelSound = /^[aeiou]/i.test(words) && !/^(uni|use|usa|usu|uti|eu)/i.test(words);
+  return `${vowelSound ? "an" : "a"} ${words}`;
+}
+
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
-/** "OrderItem" / "order-item" / "order_items" -> ["order", "item"] (last word singular). */
-function words(name: string): string[] {
-  const parts = name
+/** "OrderItems" / "order_items" -> ["order", "items"]: lowercase words, number as typed. */
+function typedWords(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .split(/[\s_-]+/)
     .map((part) => part.toLowerCase());
+}
+
+/** "OrderItem" / "order-item" / "order_items" -> ["order", "item"] (last word singular). */
+function words(name: string): string[] {
+  const parts = typedWords(name);
   parts[parts.length - 1] = singularize(parts.at(-1)!);
   return parts;
+}
+
+/**
+ * The folder names a domain could be confused with: the name as typed and
+ * its singular, in folder case, where they differ from the folder trellis
+ * uses ("auth" beside "auths"). Call after domainNames accepted the name.
+ */
+export function nearFolderNames(raw: string, names: DomainNames): { typed: string; others: string[] } {
+  const typed = typedWords(raw).join("-");
+  const singular = words(raw).join("-");
+  return { typed, others: [...new Set([typed, singular])].filter((folder) => folder !== names.folder) };
 }
 
 /**
@@ -129,6 +158,7 @@ export function domainNames(raw: string): DomainNames {
     service: `${pascalSingular}Service`,
     idParam: `${singular.join("_")}_id`,
     wordsSingular: singular.join(" "),
+    aSingular: withArticle(singular.join(" ")),
     wordsPlural: plural.join(" "),
     title: capitalize(singular.join(" ")),
   };

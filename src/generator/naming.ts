@@ -29,6 +29,8 @@ export function packageNameProblem(name: string): string | undefined {
 export function suggestPackageName(text: string): string {
   const cleaned = text
     .trim()
+    // MyApi -> My-Api: a word boundary in camel case becomes a hyphen.
+    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
     .toLowerCase()
     .replace(/\s+/g, "-")
     .replace(/^[._]+/, "")
@@ -40,20 +42,27 @@ export function suggestPackageName(text: string): string {
 }
 
 export interface ProjectTarget {
-  /** Absolute path of the directory to create. */
+  /** Absolute path of the directory to create (or to fill, when it exists and is empty). */
   dir: string;
   /** The npm package name: the directory's last segment. */
   name: string;
-  /** How to refer to the directory in messages and `cd` hints. */
+  /** How to refer to the directory in messages and `cd` hints: "." for the current directory. */
   display: string;
+  /**
+   * Set when the target is an existing directory named by "." whose name is
+   * not a valid package name: the name it had, which `name` was derived from.
+   */
+  nameFromDirectory?: string;
 }
 
 /**
  * Turns the `<dir>` argument into a target. It may be a name (my-api) or a
- * path (apps/my-api, /srv/my-api) whose last segment is the package name;
- * paths that climb with `..`, point at `.`, or were not expanded by a shell
- * (`~/x`) are refused, because the project would not land where the user
- * reads it would.
+ * path (apps/my-api, /srv/my-api) whose last segment is the package name,
+ * or "." (the current directory, as create-vite takes it), whose own name
+ * gives the package name. Paths that climb with `..` or were not expanded
+ * by a shell (`~/x`) are refused, because the project would not land where
+ * the user reads it would. A name that is not a valid package name is
+ * refused with the valid one to use; for "." the valid one is used.
  */
 export function resolveProjectTarget(arg: string, cwd: string): ProjectTarget {
   const shown = JSON.stringify(arg);
@@ -63,13 +72,24 @@ export function resolveProjectTarget(arg: string, cwd: string): ProjectTarget {
   const segments = arg.split("/").filter((segment) => segment.length > 0);
   if (segments.includes("..")) throw new TrellisError("TRELLIS_E_PATH_NAME", `${shown} is a path that climbs out with '..', not a project directory`);
   const last = segments.at(-1);
-  if (last === undefined || last === ".") {
-    throw new TrellisError("TRELLIS_E_PATH_NAME", `${shown} is not a new directory; trellis creates the project in a directory of its own`);
-  }
-  const problem = packageNameProblem(last);
-  if (problem !== undefined) throw new TrellisError("TRELLIS_E_INVALID_NAME", `"${last}" is not a valid project name: ${problem}`);
+  if (last === undefined) throw new TrellisError("TRELLIS_E_PATH_NAME", `${shown} is not a project directory; pass a name such as my-api, or . for the current directory`);
   const dir = path.resolve(cwd, arg);
   const relative = path.relative(cwd, dir);
-  const display = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : dir;
+  const display = relative === "" ? "." : !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : dir;
+
+  if (last === ".") {
+    const base = path.basename(dir);
+    if (base === "") throw new TrellisError("TRELLIS_E_PATH_NAME", `${shown} is the root of the file system, not a project directory`);
+    if (packageNameProblem(base) === undefined) return { dir, name: base, display };
+    return { dir, name: suggestPackageName(base), display, nameFromDirectory: base };
+  }
+  const problem = packageNameProblem(last);
+  if (problem !== undefined) {
+    const valid = suggestPackageName(last);
+    const suggestion = [...segments.slice(0, -1), valid].join("/");
+    throw new TrellisError("TRELLIS_E_INVALID_NAME", `"${last}" is not a valid project name: ${problem}; use "${valid}" instead`, {
+      hint: `The name is also the package name and the directory's: trellis create ${arg.startsWith("/") ? "/" : ""}${suggestion}`,
+    });
+  }
   return { dir, name: last, display };
 }

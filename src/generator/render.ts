@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
 import { TrellisError } from "../cli/errors.js";
@@ -13,6 +13,7 @@ import { COMPILE_OPTIONS, precompiledSpec } from "./precompiled-templates.js";
  */
 export const RENAMED_FILES: Readonly<Record<string, string>> = {
   _gitignore: ".gitignore",
+  _env: ".env",
   "_env.example": ".env.example",
   _npmrc: ".npmrc",
 };
@@ -28,23 +29,25 @@ export interface TemplateFile {
   readonly mode: number;
 }
 
-/** Reads a template directory into memory, sorted by path. */
+/**
+ * Reads a template directory into memory, sorted by path. Synchronously: a
+ * hundred small reads through the libuv thread pool cost more waiting than
+ * reading (the same holds for staging the files, see commit.ts).
+ */
 export async function readTemplateDir(root: string): Promise<TemplateFile[]> {
   const files: TemplateFile[] = [];
-  async function walk(relative: string): Promise<void> {
-    const entries = await readdir(path.join(root, relative), { withFileTypes: true });
-    for (const entry of entries) {
+  function walk(relative: string): void {
+    for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
       if (SKIPPED.has(entry.name)) continue;
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(child);
+      if (entry.isDirectory()) walk(child);
       else if (entry.isFile()) {
         const absolute = path.join(root, child);
-        const [contents, stats] = await Promise.all([readFile(absolute), stat(absolute)]);
-        files.push({ path: child, contents, mode: stats.mode & 0o111 ? 0o755 : 0o644 });
+        files.push({ path: child, contents: readFileSync(absolute), mode: statSync(absolute).mode & 0o111 ? 0o755 : 0o644 });
       }
     }
   }
-  await walk("");
+  walk("");
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 

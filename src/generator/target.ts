@@ -6,6 +6,14 @@ import type { ProjectTarget } from "./naming.js";
 
 export type TargetState = "missing" | "empty";
 
+/** What an existing directory may hold and still count as empty: a fresh clone's .git (create-vite does the same). */
+const IGNORED_ENTRIES = new Set([".git"]);
+
+/** The entries of a directory that make it "not empty" for create. */
+export function blockingEntries(entries: readonly string[]): string[] {
+  return entries.filter((entry) => !IGNORED_ENTRIES.has(entry));
+}
+
 /**
  * Refuses a target that exists and is not an empty directory, before
  * anything is rendered or written. commit.ts checks again at the moment of
@@ -17,7 +25,7 @@ export async function inspectTarget(target: ProjectTarget): Promise<TargetState>
     if (!stats.isDirectory()) {
       throw new TrellisError("TRELLIS_E_NOT_A_DIRECTORY", `"${target.display}" already exists and is not a directory`);
     }
-    const entries = await readdir(target.dir);
+    const entries = blockingEntries(await readdir(target.dir));
     if (entries.length > 0) {
       const sample = entries.sort().slice(0, 3).join(", ");
       throw new TrellisError("TRELLIS_E_DIR_NOT_EMPTY", `directory "${target.display}" is not empty (it contains ${sample}${entries.length > 3 ? ", ..." : ""})`);

@@ -62,6 +62,25 @@ describe("a failure at any step leaves nothing half-written", () => {
     expect(await treeHash(cwd)).toBe(before);
   });
 
+  it("fills an existing directory in place (`create .`) and takes it all back out when any write or move fails", { timeout: 120_000 }, async () => {
+    const probe = sandbox();
+    expect((await runCli(["create", "probe", ...QUIET], { cwd: probe })).code).toBe(0);
+    const files = (await listFiles(path.join(probe, "probe"))).length;
+    const moves = readdirSync(path.join(probe, "probe")).length;
+    const cwd = path.join(sandbox(), "here-api");
+    mkdirSync(path.join(cwd, ".git"), { recursive: true });
+    const before = await treeHash(cwd);
+    // A few writes, then every move of an entry into place.
+    for (const n of [1, files, ...Array.from({ length: moves }, (_, index) => files + 1 + index)]) {
+      const result = await runCli(["create", ".", ...QUIET], { cwd, env: { TRELLIS_FAULT_AFTER_WRITES: String(n) } });
+      expect(result.code, `N=${n}: ${result.stderr}`).toBe(1);
+      expect(result.stderr, `N=${n}`).toMatch(/^error: could not (write|move) .*ENOSPC/);
+      expect(await treeHash(cwd), `N=${n}`).toBe(before);
+    }
+    const beyond = await runCli(["create", ".", ...QUIET], { cwd, env: { TRELLIS_FAULT_AFTER_WRITES: String(files + moves + 1) } });
+    expect(beyond.code, beyond.stderr).toBe(0);
+  });
+
   const canUnshare = spawnSync("unshare", ["-rm", "true"]).status === 0;
 
   it.skipIf(!canUnshare)("reports a real full disk (a 64 KiB tmpfs) in one line and leaves the disk empty", () => {

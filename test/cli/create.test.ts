@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { FIELD_TYPE_NAMES } from "../../src/generator/fields.js";
 import {
   assertBuilt,
   cliTarball,
@@ -61,6 +62,35 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
     expect(result.stdout).toContain("http://localhost:8000/docs");
   });
 
+  it("writes a development .env with a fresh SECRET_KEY per project: 32 random bytes, owner-only, gitignored, no placeholder", async () => {
+    const cwd = sandbox();
+    const keys: string[] = [];
+    for (const name of ["one-api", "two-api"]) {
+      const result = await runCli(["create", name, ...QUIET], { cwd });
+      expect(result.code, result.stderr).toBe(0);
+      const env = readFileSync(path.join(cwd, name, ".env"), "utf8");
+      expect(env).toMatch(/^NODE_ENV=development$/m);
+      expect(env).not.toMatch(/^DATABASE_URL=/m);
+      const key = /^SECRET_KEY=(.*)$/m.exec(env)?.[1] ?? "";
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      keys.push(key);
+      expect(statSync(path.join(cwd, name, ".env")).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path.join(cwd, name, ".gitignore"), "utf8").split("\n")).toContain(".env");
+      expect(readFileSync(path.join(cwd, name, ".dockerignore"), "utf8").split("\n")).toContain(".env");
+      expect(result.stdout).toContain("Settings: .env (development, with a SECRET_KEY of its own; not committed)");
+    }
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  it("puts the README's DATABASE_URL into .env for --db postgres", async () => {
+    const cwd = sandbox();
+    expect((await runCli(["create", "pg-api", ...QUIET, "--db", "postgres"], { cwd })).code).toBe(0);
+    const env = readFileSync(path.join(cwd, "pg-api", ".env"), "utf8");
+    const url = /^DATABASE_URL=(.*)$/m.exec(env)?.[1];
+    expect(url).toBe("postgres://postgres@127.0.0.1:5432/pg-api");
+    expect(readFileSync(path.join(cwd, "pg-api", "README.md"), "utf8")).toContain(url!);
+  });
+
   it("leaves no template syntax and no .hbs suffix in the rendered files", async () => {
     const cwd = sandbox();
     await runCli(["create", "clean", ...QUIET], { cwd });
@@ -84,10 +114,39 @@ describe("trellis create <dir> --yes --no-install --no-git", () => {
     expect(nested.name).toBe("nested-api");
   });
 
+  it("creates into the current directory with `.`: named after it, filled in place (a shell standing in it keeps working), no `cd` in the next steps", async () => {
+    const cwd = path.join(sandbox(), "dot-api");
+    mkdirSync(cwd);
+    const inode = statSync(cwd).ino;
+    const result = await runCli(["create", ".", ...QUIET], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await listFiles(cwd)).toEqual(expect.arrayContaining(DEFAULT_PROJECT_FILES));
+    expect(stagingLeftovers(cwd)).toEqual([]);
+    expect(statSync(cwd).ino).toBe(inode);
+    expect((JSON.parse(readFileSync(path.join(cwd, "package.json"), "utf8")) as { name: string }).name).toBe("dot-api");
+    expect(result.stdout).toContain("Created dot-api in the current directory");
+    expect(result.stdout).not.toMatch(/^\s*cd /m);
+  });
+
+  it("creates with `.` in a directory holding only .git, and one whose name is not a package name", async () => {
+    const cwd = path.join(sandbox(), "My Api");
+    mkdirSync(path.join(cwd, ".git"), { recursive: true });
+    writeFileSync(path.join(cwd, ".git", "HEAD"), "ref: refs/heads/main\n");
+    const result = await runCli(["create", ".", ...QUIET], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Package name my-api: the directory\'s name "My Api" is not a valid npm package name');
+    expect((JSON.parse(readFileSync(path.join(cwd, "package.json"), "utf8")) as { name: string }).name).toBe("my-api");
+    expect(readFileSync(path.join(cwd, ".git", "HEAD"), "utf8")).toBe("ref: refs/heads/main\n");
+  });
+
   it("create-trellis <dir> writes the same tree as trellis create <dir>", async () => {
     const [a, b] = [sandbox(), sandbox()];
     expect((await runCli(["create", "same", ...QUIET], { cwd: a })).code).toBe(0);
     expect((await runCli(["same", ...QUIET], { cwd: b, bin: CREATE_TRELLIS_BIN })).code).toBe(0);
+    // Each .env has a SECRET_KEY of its own; everything else is the same.
+    const withoutKey = (dir: string) => readFileSync(path.join(dir, "same", ".env"), "utf8").replace(/^SECRET_KEY=.*$/m, "SECRET_KEY=");
+    expect(withoutKey(b)).toBe(withoutKey(a));
+    for (const dir of [a, b]) rmSync(path.join(dir, "same", ".env"));
     expect(await treeHash(path.join(b, "same"))).toBe(await treeHash(path.join(a, "same")));
   });
 
@@ -135,6 +194,14 @@ describe("help, version, and generate/remove outside a project", () => {
     const createTrellis = await runCli(["--help"], { cwd, bin: CREATE_TRELLIS_BIN });
     expect(createTrellis.stdout).toContain("Usage: create-trellis");
     expect(createTrellis.stdout).toContain("--no-install");
+  });
+
+  it("lists every field type the --fields parser accepts in `generate domain --help`", async () => {
+    const result = await runCli(["generate", "domain", "--help"], { cwd: sandbox() });
+    expect(result.stdout).toContain("\nField types");
+    const section = result.stdout.slice(result.stdout.indexOf("\nField types"));
+    for (const type of FIELD_TYPE_NAMES) expect(section, type).toMatch(new RegExp(`^  ${type === "enum" ? "enum\\(a\\|b\\|c\\)" : type}\\s`, "m"));
+    expect(section).toContain(":optional");
   });
 
   it("shows the help on stderr and exits 1 when no command is given", async () => {

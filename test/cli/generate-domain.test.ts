@@ -3,7 +3,7 @@
  * bin, in a project created with --no-install outside the repository
  * (HARDENING.md §5: tree hashes, failure injection, Ctrl-C, concurrency).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasSyntaxErrors } from "../../src/generator/ast/register-router.js";
@@ -41,6 +41,9 @@ describe("generate then remove", () => {
     expect(main()).toContain('import { orderItemsRouter } from "./domains/order-items/router.js";\n');
     expect(main()).toContain("  app.include(productsRouter);\n  app.include(orderItemsRouter);\n");
     expect(generated.stdout).toContain("npm run db:generate");
+    const router = readFileSync(path.join(project, "src", "domains", "order-items", "router.ts"), "utf8");
+    expect(router).toContain('summary: "Get an order item"');
+    expect(router).toContain('summary: "Create an order item"');
 
     const removed = await trellis(["remove", "domain", "order_items"]);
     expect(removed.code, removed.stderr).toBe(0);
@@ -65,6 +68,60 @@ describe("generate then remove", () => {
   });
 });
 
+describe("guarded includes in main.ts", () => {
+  it("registers after a guarded include without copying the guard, and removes a guarded include with its if", async () => {
+    const file = path.join(project, "src", "main.ts");
+    const original = main();
+    const guard = 'if (process.env.FEATURE_PRODUCTS !== "off") app.include(productsRouter);';
+    writeFileSync(file, original.replace("app.include(productsRouter);", guard));
+    try {
+      expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+      expect(main()).toContain(`  ${guard}\n  app.include(ordersRouter);\n`);
+      writeFileSync(file, main().replace("app.include(ordersRouter);", 'if (process.env.FEATURE_ORDERS !== "off") app.include(ordersRouter);'));
+      const removed = await trellis(["remove", "domain", "orders"]);
+      expect(removed.code, removed.stderr).toBe(0);
+      expect(main()).toBe(original.replace("app.include(productsRouter);", guard));
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it("refuses to remove an include that is an else branch, naming the line, and changes nothing", async () => {
+    const file = path.join(project, "src", "main.ts");
+    const original = main();
+    try {
+      expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+      writeFileSync(file, main().replace("app.include(ordersRouter);", "if (process.env.NO_ORDERS) app.include(productsRouter);\n  else app.include(ordersRouter);"));
+      const before = await treeHash(project);
+      const refused = await trellis(["remove", "domain", "orders"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: src\/main\.ts line \d+ cannot be changed safely/);
+      expect(refused.stderr).toContain("hint: Edit src/main.ts line");
+      expect(await treeHash(project)).toBe(before);
+      writeFileSync(file, main().replace("if (process.env.NO_ORDERS) app.include(productsRouter);\n  else app.include(ordersRouter);", "app.include(ordersRouter);"));
+      expect((await trellis(["remove", "domain", "orders"])).code).toBe(0);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
+
+describe("names", () => {
+  it("says when it pluralised the name, and warns (without refusing) when the singular folder already exists", async () => {
+    const dry = await trellis(["generate", "domain", "auth", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("pluralised auth to auths");
+    expect(dry.stdout).toContain("warning: src/domains/auth already exists; this creates src/domains/auths beside it");
+    const generated = await trellis(["generate", "domain", "auth"]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toContain("pluralised auth to auths");
+    expect(generated.stdout).toContain("! src/domains/auth already exists");
+    expect((await trellis(["remove", "domain", "auths", "--drop-table"])).code).toBe(0);
+    const plain = await trellis(["generate", "domain", "orders", "--dry-run"]);
+    expect(plain.stdout).not.toContain("pluralised");
+  });
+});
+
 describe("--dry-run", () => {
   it("prints the files and a unified diff of main.ts, and writes nothing", async () => {
     const before = await treeHash(project);
@@ -74,6 +131,116 @@ describe("--dry-run", () => {
     expect(result.stdout).toContain("+++ b/src/main.ts");
     expect(result.stdout).toContain("+  app.include(ordersRouter);");
     expect(await treeHash(project)).toBe(before);
+  });
+});
+
+describe("run through `npm run generate` without `--` (npm takes the flags and sets npm_config_*)", () => {
+  const viaNpm = (config: Record<string, string>) => ({ npm_lifecycle_event: "generate", npm_lifecycle_script: "trellis generate", npm_command: "run", ...config });
+
+  it("honours --dry-run taken by npm: prints the plan, writes nothing, and shows the `--` form", async () => {
+    const before = await treeHash(project);
+    const result = await trellis(["generate", "domain", "widgets"], viaNpm({ npm_config_dry_run: "true" }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Dry run: nothing was written");
+    expect(result.stderr).toContain("npm run generate -- domain widgets --dry-run");
+    expect(await treeHash(project)).toBe(before);
+  });
+
+  it("honours --force taken by npm", async () => {
+    expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+    const forced = await trellis(["generate", "domain", "orders"], viaNpm({ npm_config_force: "true" }));
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain("already up to date");
+    const removed = await trellis(["remove", "domain", "orders"], viaNpm({ npm_config_dry_run: "true" }));
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain("Dry run: nothing was written");
+    expect(existsSync(path.join(project, "src", "domains", "orders"))).toBe(true);
+    expect((await trellis(["remove", "domain", "orders"])).code).toBe(0);
+  });
+
+  it("refuses --fields whose value npm passed on as an extra argument, showing the `--` form", async () => {
+    const before = await treeHash(project);
+    const result = await trellis(["generate", "domain", "orders", "title:string"], viaNpm({ npm_config_fields: "true" }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: npm took --fields/);
+    expect(result.stderr).toContain("npm run generate -- domain orders --fields");
+    expect(await treeHash(project)).toBe(before);
+  });
+});
+
+describe("remove domain and the table's data", () => {
+  // A stand-in for drizzle-kit generate: adds drizzle/<n>_<name>.sql to the journal, with a DROP TABLE for drop_/keep_ names, as drizzle-kit writes it.
+  const FAKE_DRIZZLE_KIT = `#!/usr/bin/env node
+const fs = require("node:fs");
+const name = process.argv[process.argv.indexOf("--name") + 1];
+const journalFile = "drizzle/meta/_journal.json";
+const journal = JSON.parse(fs.readFileSync(journalFile, "utf8"));
+const tag = String(journal.entries.length).padStart(4, "0") + "_" + name;
+const table = name.replace(/^(add|drop|keep)_/, "");
+const sql = name.startsWith("add_") ? 'CREATE TABLE "' + table + '" ("id" serial PRIMARY KEY);' : 'ALTER TABLE "' + table + '" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint\\nDROP TABLE "' + table + '" CASCADE;';
+fs.writeFileSync("drizzle/" + tag + ".sql", process.argv.includes("--custom") ? "-- Custom SQL migration file, put your code below! --" : sql);
+journal.entries.push({ idx: journal.entries.length, tag });
+fs.writeFileSync(journalFile, JSON.stringify(journal));
+`;
+  const drizzleDir = () => path.join(project, "drizzle");
+  const sqlFile = (suffix: string) => readdirSync(drizzleDir()).find((file) => file.endsWith(suffix));
+  let journal = "";
+  beforeAll(() => {
+    mkdirSync(path.join(project, "node_modules", ".bin"), { recursive: true });
+    writeFileSync(path.join(project, "node_modules", ".bin", "drizzle-kit"), FAKE_DRIZZLE_KIT, { mode: 0o755 });
+    journal = readFileSync(path.join(drizzleDir(), "meta", "_journal.json"), "utf8");
+  });
+  afterAll(() => {
+    rmSync(path.join(project, "node_modules"), { recursive: true, force: true });
+    for (const file of readdirSync(drizzleDir())) if (/^000[1-9]_/.test(file)) rmSync(path.join(drizzleDir(), file));
+    writeFileSync(path.join(drizzleDir(), "meta", "_journal.json"), journal);
+  });
+
+  it("keeps the table and its data by default: the migration drops nothing, and the output says how to drop it later", async () => {
+    expect((await trellis(["generate", "domain", "orders"])).code).toBe(0);
+    const dry = await trellis(["remove", "domain", "orders", "--dry-run"]);
+    expect(dry.stdout).toContain("Table orders and its data would be kept");
+    const removed = await trellis(["remove", "domain", "orders"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    const kept = readFileSync(path.join(drizzleDir(), sqlFile("_keep_orders.sql")!), "utf8");
+    expect(kept).not.toMatch(/^\s*(DROP|ALTER) TABLE/m);
+    expect(kept).toContain('table "orders" and its data are kept');
+    expect(removed.stdout).toContain("Kept table orders and its data");
+    expect(removed.stdout).toContain("To drop them later: npx trellis remove domain orders --drop-table");
+  });
+
+  it("refuses to generate a domain whose table an earlier remove kept, naming --drop-table", async () => {
+    const before = await treeHash(project);
+    const refused = await trellis(["generate", "domain", "orders"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: table orders of a removed domain orders is still in the database/);
+    expect(refused.stderr).toContain("npx trellis remove domain orders --drop-table");
+    expect(await treeHash(project)).toBe(before);
+  });
+
+  it("drops a table kept by an earlier remove with `remove domain <name> --drop-table`, once", async () => {
+    const dry = await trellis(["remove", "domain", "orders", "--drop-table", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Domain orders was removed earlier and table orders was kept \(drizzle\/\d+_keep_orders\.sql\); the command would write the migration that drops table orders and all its data/);
+    expect(sqlFile("_drop_orders.sql")).toBeUndefined();
+    const dropped = await trellis(["remove", "domain", "orders", "--drop-table"]);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(readFileSync(path.join(drizzleDir(), sqlFile("_drop_orders.sql")!), "utf8")).toMatch(/^DROP TABLE IF EXISTS "orders" CASCADE;$/m);
+    expect(dropped.stdout).toMatch(/drops table orders and all its data/);
+    const again = await trellis(["remove", "domain", "orders", "--drop-table"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/there is no domain orders/);
+  });
+
+  it("drops the table only with --drop-table, and says that the data goes", async () => {
+    expect((await trellis(["generate", "domain", "invoices"])).code).toBe(0);
+    const dry = await trellis(["remove", "domain", "invoices", "--drop-table", "--dry-run"]);
+    expect(dry.stdout).toContain("drops table invoices and all its data");
+    expect(sqlFile("_drop_invoices.sql")).toBeUndefined();
+    const removed = await trellis(["remove", "domain", "invoices", "--drop-table"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(readFileSync(path.join(drizzleDir(), sqlFile("_drop_invoices.sql")!), "utf8")).toContain('DROP TABLE "invoices" CASCADE;');
+    expect(removed.stdout).toMatch(/drops table invoices and all its data/);
   });
 });
 

@@ -150,6 +150,7 @@ export function stagingLeftovers(dir: string): string[] {
 /** The files of a default project; the test fails when the template gains or loses one unnoticed. */
 export const DEFAULT_PROJECT_FILES = [
   ".dockerignore",
+  ".env",
   ".env.example",
   ".github/workflows/ci.yml",
   ".gitignore",

@@ -59,19 +59,46 @@ describe("commitPlan", () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it("refuses with TRELLIS_E_DIR_NOT_EMPTY when the target fills up before the move", async () => {
+  it("refuses with TRELLIS_E_DIR_NOT_EMPTY when the target appears and fills up before the move", async () => {
     const cwd = sandbox();
     const target = resolveProjectTarget("app", cwd);
-    mkdirSync(target.dir);
-    // The directory is empty when looked at, and taken by someone else just before the rename.
+    // The directory is missing when looked at, and taken by someone else just before the rename.
     const faults: FaultInjector = {
       beforeStagedOperation: async (what) => {
-        if (what.startsWith("rename")) writeFileSync(path.join(target.dir, "theirs.txt"), "mine\n");
+        if (!what.startsWith("rename")) return;
+        mkdirSync(target.dir);
+        writeFileSync(path.join(target.dir, "theirs.txt"), "mine\n");
       },
     };
     const error = await failure(commitPlan(plan, { target, faults }));
     expect(error.code).toBe("TRELLIS_E_DIR_NOT_EMPTY");
     expect(readdirSync(cwd)).toEqual(["app"]);
     expect(readdirSync(target.dir)).toEqual(["theirs.txt"]);
+  });
+
+  it("fills an existing empty directory in place, keeping the directory itself", async () => {
+    const cwd = sandbox();
+    const target = resolveProjectTarget("app", cwd);
+    mkdirSync(target.dir);
+    const inode = statSync(target.dir).ino;
+    await commitPlan(plan, { target });
+    expect(statSync(target.dir).ino).toBe(inode);
+    expect(readdirSync(target.dir).sort()).toEqual(["bin", "package.json", "src"]);
+  });
+
+  it("takes its entries back out of an existing directory when one of its names is taken midway", async () => {
+    const cwd = sandbox();
+    const target = resolveProjectTarget("app", cwd);
+    mkdirSync(path.join(target.dir, ".git"), { recursive: true });
+    let moves = 0;
+    const faults: FaultInjector = {
+      beforeStagedOperation: async (what) => {
+        if (what.startsWith("move") && ++moves === 2) writeFileSync(path.join(target.dir, "package.json"), "theirs\n");
+      },
+    };
+    const error = await failure(commitPlan(plan, { target, faults }));
+    expect(error.code).toBe("TRELLIS_E_DIR_NOT_EMPTY");
+    expect(readdirSync(target.dir).sort()).toEqual([".git", "package.json"]);
+    expect(readFileSync(path.join(target.dir, "package.json"), "utf8")).toBe("theirs\n");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as runtime from "@trellis/runtime";
-import { domainNames, pluralize, RUNTIME_EXPORTS, singularize } from "../../src/generator/domain-name.js";
+import { domainNames, nearFolderNames, pluralize, RUNTIME_EXPORTS, singularize } from "../../src/generator/domain-name.js";
 
 describe("domainNames", () => {
   it("gives OrderItem, order-item, order_items and orderItems the same module", () => {
@@ -16,6 +16,21 @@ describe("domainNames", () => {
     expect(domainNames("orders")).toMatchObject({ folder: "orders", table: "orders", camelPlural: "orders", router: "ordersRouter", pascalSingular: "Order", idParam: "order_id" });
     expect(domainNames("Category")).toMatchObject({ folder: "categories", pascalSingular: "Category" });
     expect(domainNames("boxes")).toMatchObject({ folder: "boxes", pascalSingular: "Box" });
+  });
+
+  it.each([
+    ["orders", "an order"], ["invoices", "an invoice"], ["items", "an item"], ["events", "an event"], ["apples", "an apple"],
+    ["products", "a product"], ["OrderItem", "an order item"], ["users", "a user"], ["uniforms", "a uniform"], ["units", "a unit"],
+    ["usages", "a usage"], ["umbrellas", "an umbrella"],
+  ])("puts the right article before %s in summaries: %s", (name, expected) => {
+    expect(domainNames(name).aSingular).toBe(expected);
+  });
+
+  it("names the folders a domain could be confused with: the name as typed and its singular", () => {
+    expect(nearFolderNames("auth", domainNames("auth"))).toEqual({ typed: "auth", others: ["auth"] });
+    expect(nearFolderNames("OrderItem", domainNames("OrderItem"))).toEqual({ typed: "order-item", others: ["order-item"] });
+    expect(nearFolderNames("orders", domainNames("orders"))).toEqual({ typed: "orders", others: ["order"] });
+    expect(nearFolderNames("news", domainNames("news"))).toEqual({ typed: "news", others: [] });
   });
 
   it.each(["class", "delete", "constructor", "__proto__", "prototype", "Class", "deletes", "enum"])("refuses the reserved word %s", (name) => {

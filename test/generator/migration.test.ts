@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateMigration } from "../../src/generator/migration.js";
+import { generateMigration, keepTable } from "../../src/generator/migration.js";
 import { makeSandbox } from "../cli/helpers.js";
 
 /** A project whose node_modules/.bin/drizzle-kit is a real executable script doing what `body` says. */
@@ -24,7 +24,7 @@ function projectWithDrizzleKit(body: string): string {
 describe("generateMigration", () => {
   it("runs drizzle-kit generate --name <name> in the project", async () => {
     const root = projectWithDrizzleKit('echo "$@" > args.txt; pwd > cwd.txt');
-    expect(await generateMigration({ root, name: "add_orders" })).toEqual({ status: "generated", name: "add_orders" });
+    expect(await generateMigration({ root, name: "add_orders" })).toEqual({ status: "generated", name: "add_orders", file: undefined });
     expect(readFileSync(path.join(root, "args.txt"), "utf8").trim()).toBe("generate --name add_orders");
   });
 
@@ -47,5 +47,33 @@ describe("generateMigration", () => {
     const box = makeSandbox("migration");
     boxes.push(box);
     expect(await generateMigration({ root: box.dir, name: "add_orders" })).toEqual({ status: "skipped", reason: "drizzle-kit is not installed in this project yet" });
+  });
+});
+
+describe("generateMigration: the file written", () => {
+  it("names the SQL file drizzle-kit added to the journal, or none when it found nothing to migrate", async () => {
+    const root = projectWithDrizzleKit(`mkdir -p drizzle/meta; echo '{"entries":[{"tag":"0000_init"},{"tag":"0001_x"}]}' > drizzle/meta/_journal.json`);
+    mkdirSync(path.join(root, "drizzle", "meta"), { recursive: true });
+    writeFileSync(path.join(root, "drizzle", "meta", "_journal.json"), '{"entries":[{"tag":"0000_init"}]}');
+    expect(await generateMigration({ root, name: "x" })).toEqual({ status: "generated", name: "x", file: "drizzle/0001_x.sql" });
+    expect(await generateMigration({ root, name: "x" })).toEqual({ status: "generated", name: "x", file: undefined });
+  });
+});
+
+describe("keepTable", () => {
+  const later = { table: "orders", dropLater: "npx trellis remove domain orders --drop-table" };
+  it("takes drizzle-kit's statements that drop or alter the table out, keeps the others, and says so in a comment", () => {
+    const sql = 'ALTER TABLE "orders" DISABLE ROW LEVEL SECURITY;--> statement-breakpoint\nDROP TABLE "orders" CASCADE;--> statement-breakpoint\nALTER TABLE "products" ADD COLUMN "sku" text;';
+    const kept = keepTable(sql, later);
+    expect(kept.removed).toEqual(['ALTER TABLE "orders" DISABLE ROW LEVEL SECURITY;', 'DROP TABLE "orders" CASCADE;']);
+    expect(kept.sql).toMatch(/^-- .*table "orders" and its data are kept/);
+    expect(kept.sql.split("\n").filter((line) => !line.startsWith("--")).join("\n")).not.toContain('"orders"');
+    expect(kept.sql).toContain('ALTER TABLE "products" ADD COLUMN "sku" text;');
+  });
+
+  it("leaves a comment only when the drop was all there was, and touches no other table's drop", () => {
+    expect(keepTable('DROP TABLE "orders" CASCADE;', later).sql.split("\n").filter((line) => line !== "" && !line.startsWith("--"))).toEqual([]);
+    expect(keepTable('DROP TABLE "orders_archive" CASCADE;', later).removed).toEqual([]);
+    expect(keepTable('DROP TABLE "public"."orders" CASCADE;', later).removed).toHaveLength(1);
   });
 });

@@ -6,7 +6,9 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { rmSync } from "node:fs";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cliEnv } from "../cli/helpers.js";
@@ -48,6 +50,8 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: security defaults of a creat
   beforeAll(async () => {
     assertBuilt();
     project = await renderProject("secure-api", "pglite");
+    // A deployment has no .env (.gitignore, .dockerignore); the development one create writes would set NODE_ENV and a key.
+    rmSync(path.join(project.dir, ".env"));
     await install(project);
     await npm(project, ["run", "build"]);
   }, 480_000);

@@ -4,7 +4,8 @@
  * this test keeps it so: it regenerates the project and compares every file
  * byte for byte.
  *
- * Left out of the comparison (and of the commit): vendor/, which holds the
+ * Left out of the comparison (and of the commit): .env, which holds a
+ * SECRET_KEY made afresh by every create (test/cli checks it); vendor/, which holds the
  * packed runtime tarball: it changes with every build of src/runtime and
  * is checked by test/cli instead; node_modules/, lockfiles, dist/ and .data/,
  * which only appear once the example is installed, built or run.
@@ -18,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, listFiles, makeSandbox, ROOT, runCli } from "../cli/helpers.js";
 
 const EXAMPLE = path.join(ROOT, "examples", "default-app");
-const IGNORED = /^(vendor|node_modules|dist|\.data|coverage)\/|^(\.data\.lock|package-lock\.json|openapi\.json)$/;
+const IGNORED = /^(vendor|node_modules|dist|\.data|coverage)\/|^(\.data\.lock|package-lock\.json|openapi\.json|\.env)$/;
 
 const box = makeSandbox("example");
 afterAll(() => box.cleanup());

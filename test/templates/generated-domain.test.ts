@@ -8,12 +8,12 @@
  * takes it all back out of main.ts. One install for the whole suite.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cliEnv, ROOT } from "../cli/helpers.js";
-import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
+import { addNotesFieldByHand, install, npm, registryAvailable, renderProject, startServer, writeNotesTest, type Project } from "./variant.js";
 
 const FIELDS = "title:string total:number paid:boolean:optional status:enum(draft|sent)";
 // The other field types, in a second domain whose generated tests run beside the first one's.
@@ -73,6 +73,10 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     const invoices = await npxTrellis(["generate", "domain", "invoices"]);
     expect(invoices.code, invoices.stderr).toBe(0);
     expect(invoices.stdout).toContain("Registered invoicesRouter in src/main.ts");
+    // A field added by hand (model and schemas, not the service) is stored: the service writes the validated input whole.
+    addNotesFieldByHand(project!, "invoices", "Invoice");
+    await npm(project!, ["run", "db:generate"]);
+    writeNotesTest(project!, { route: "/api/v1/invoices", file: "invoice-notes.test.ts" }, { name: "Invoice 1" });
     expect(result).toContain("Wrote the migration for table orders");
     const migration = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_add_orders.sql"));
     expect(migration).toBeDefined();
@@ -83,6 +87,7 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     expect(tests).toMatch(/test\/orders\.test\.ts \(7 tests\)/);
     expect(tests).toMatch(/test\/calendar-events\.test\.ts \(7 tests\)/);
     expect(tests).toMatch(/test\/invoices\.test\.ts \(7 tests\)/);
+    expect(tests).toMatch(/test\/invoice-notes\.test\.ts \(1 test\)/);
     expect(tests).toMatch(/test\/products\.test\.ts/);
     expect(tests).not.toMatch(/\d+ failed/);
   });
@@ -113,8 +118,10 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     }
   });
 
-  it("remove takes the domains out again: main.ts byte-identical after each, a drop migration, and the project still typechecks", { timeout: 120_000 }, async () => {
-    const invoices = await npxTrellis(["remove", "domain", "invoices"]);
+  it("remove takes the domains out again: main.ts byte-identical after each; the table is kept unless --drop-table; the project still typechecks", { timeout: 120_000 }, async () => {
+    rmSync(path.join(project!.dir, "test", "invoice-notes.test.ts"));
+    // --force: the notes field was added to the generated files by hand.
+    const invoices = await npxTrellis(["remove", "domain", "invoices", "--drop-table", "--force"]);
     expect(invoices.code, invoices.stderr).toBe(0);
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBeforeInvoices);
     expect(existsSync(path.join(project!.dir, "src", "domains", "invoices"))).toBe(false);
@@ -124,8 +131,13 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: a generated domain in an ins
     }
     expect(readFileSync(path.join(project!.dir, "src", "main.ts"), "utf8")).toBe(mainBefore);
     expect(existsSync(path.join(project!.dir, "src", "domains", "orders"))).toBe(false);
-    const drop = readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith("_drop_orders.sql"));
-    expect(readFileSync(path.join(project!.dir, "drizzle", drop!), "utf8")).toContain('DROP TABLE "orders"');
+    const drizzleFile = (suffix: string) => readdirSync(path.join(project!.dir, "drizzle")).find((file) => file.endsWith(suffix));
+    expect(readFileSync(path.join(project!.dir, "drizzle", drizzleFile("_drop_invoices.sql")!), "utf8")).toContain('DROP TABLE "invoices"');
+    const kept = readFileSync(path.join(project!.dir, "drizzle", drizzleFile("_keep_orders.sql")!), "utf8");
+    expect(kept).toContain('table "orders" and its data are kept');
+    expect(kept).not.toMatch(/^DROP TABLE/m);
+    // Nothing left to migrate: a later drizzle-kit generate does not drop the kept tables either.
+    expect(await npm(project!, ["run", "db:generate"])).toMatch(/No schema changes/);
     await npm(project!, ["run", "typecheck"]);
   });
 });

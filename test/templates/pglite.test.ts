@@ -4,13 +4,13 @@
  * ./.data (initdb + migrations), serves /health, refuses a second process
  * on the same data directory, and shuts down cleanly.
  */
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt } from "../cli/helpers.js";
 import { connectFrozenWebSocket, isAlive, startDev } from "./dev-server.js";
-import { install, npm, registryAvailable, renderProject, startServer, type Project } from "./variant.js";
+import { addNotesFieldByHand, install, npm, registryAvailable, renderProject, startServer, writeNotesTest, type Project } from "./variant.js";
 
 let project: Project | undefined;
 afterAll(() => project?.cleanup());
@@ -22,17 +22,32 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
     await install(project);
   }, 240_000);
 
-  it("passes its own typecheck, tests and build", { timeout: 240_000 }, async () => {
+  it("passes its own typecheck, tests and build; the tests do not read .env", { timeout: 240_000 }, async () => {
     await npm(project!, ["run", "typecheck"]);
-    const tests = await npm(project!, ["test"]);
-    expect(tests).toMatch(/Tests\s+\d+ passed/);
-    expect(tests).not.toMatch(/\d+ failed/);
+    // Settings that would fail the suite if the tests read them: a database nobody listens on, one request a minute.
+    const env = path.join(project!.dir, ".env");
+    const created = readFileSync(env, "utf8");
+    writeFileSync(env, `${created}DATABASE_URL=postgres://nobody@127.0.0.1:1/none\nRATE_LIMIT_PER_MINUTE=1\nNODE_ENV=production\nSECRET_KEY=changeme\n`);
+    try {
+      const tests = await npm(project!, ["test"]);
+      expect(tests).toMatch(/Tests\s+\d+ passed/);
+      expect(tests).not.toMatch(/\d+ failed/);
+    } finally {
+      writeFileSync(env, created);
+    }
     await npm(project!, ["run", "build"]);
   });
 
   it("refuses to start in production without a SECRET_KEY: exit 1 and a message naming it", { timeout: 30_000 }, async () => {
-    await expect(startServer(project!, { NODE_ENV: "production", SECRET_KEY: undefined })).rejects.toThrow(/exited with 1:[\s\S]*SECRET_KEY: required when NODE_ENV=production/);
-    expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+    // A deployment has no .env (it is in .gitignore and .dockerignore); the one create wrote would supply a key.
+    const env = path.join(project!.dir, ".env");
+    renameSync(env, `${env}.aside`);
+    try {
+      await expect(startServer(project!, { NODE_ENV: "production", SECRET_KEY: undefined })).rejects.toThrow(/exited with 1:[\s\S]*SECRET_KEY: required when NODE_ENV=production/);
+      expect(existsSync(path.join(project!.dir, ".data"))).toBe(false);
+    } finally {
+      renameSync(`${env}.aside`, env);
+    }
   });
 
   it("writes openapi.json without starting a server or touching ./.data", { timeout: 60_000 }, async () => {
@@ -56,6 +71,26 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with PG
     const again = await startServer(project!);
     console.log(`pglite: first start ${Math.round(server.startupMs)} ms (initdb), next start ${Math.round(again.startupMs)} ms to the first /health`);
     expect(await again.stop()).toBe(0);
+  });
+
+  it("stores a field added by hand to the products model and schemas; a schema field with no column does not compile", { timeout: 240_000 }, async () => {
+    const dir = (...parts: string[]) => path.join(project!.dir, ...parts);
+    const kept = ["src/domains/products/model.ts", "src/domains/products/schemas.ts", "drizzle/meta/_journal.json"].map((file) => [file, readFileSync(dir(file), "utf8")] as const);
+    const listed = (sub: string) => readdirSync(dir(sub)).map((file) => `${sub}/${file}`);
+    const migrations = [...listed("drizzle"), ...listed("drizzle/meta")];
+    try {
+      addNotesFieldByHand(project!, "products", "Product");
+      await npm(project!, ["run", "db:generate"]);
+      writeNotesTest(project!, { route: "/api/v1/products", file: "notes-by-hand.test.ts" }, { name: "Lamp", price: 19.99 });
+      expect(await npm(project!, ["test", "--", "test/notes-by-hand.test.ts"])).toMatch(/1 passed/);
+      // The field in the schemas but not in the model: the service's write stops compiling, naming it.
+      writeFileSync(dir("src/domains/products/model.ts"), kept[0]![1]);
+      await expect(npm(project!, ["run", "typecheck"])).rejects.toThrow(/src\/domains\/products\/service\.ts[\s\S]*"notes"/);
+    } finally {
+      for (const [file, text] of kept) writeFileSync(dir(file), text);
+      for (const file of [...listed("drizzle"), ...listed("drizzle/meta")]) if (!migrations.includes(file)) rmSync(dir(file));
+      rmSync(dir("test", "notes-by-hand.test.ts"), { force: true });
+    }
   });
 
   it("restarts `npm run dev` when a migration lands in drizzle/, and the restarted server has applied it", { timeout: 180_000 }, async () => {

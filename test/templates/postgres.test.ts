@@ -83,8 +83,8 @@ describe.skipIf(!registryAvailable)("SLOW, NETWORK: the default template with Po
   });
 
   it("starts the built server and serves /health", { timeout: 60_000 }, async () => {
-    // No DATABASE_URL: the embedded fallback, so this check needs no server.
-    const server = await startServer(project!);
+    // memory://, not the server the created .env names: this check needs no PostgreSQL.
+    const server = await startServer(project!, { DATABASE_URL: "memory://" });
     try {
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "healthy", version: "0.1.0" });
     } finally {

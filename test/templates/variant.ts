@@ -6,6 +6,7 @@
  * project's own scripts and its built server.
  */
 import { execFile, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { cliEnv, makeSandbox, runCli } from "../cli/helpers.js";
@@ -98,3 +99,52 @@ async function waitForHealth(url: string): Promise<void> {
 
 /** True unless the environment asks to skip the suites that need the npm registry. */
 export const registryAvailable = process.env.TRELLIS_SKIP_INSTALL_TEST !== "1";
+
+/**
+ * What a user does to add a field by hand (the generated README's "Add a
+ * field" checklist): a column in the model and the field in the Create,
+ * Update and Response schemas, nothing in the service. `notes` is a
+ * nullable text.
+ */
+export function addNotesFieldByHand(project: Project, domain: string, pascalSingular: string): void {
+  const edit = (file: string, pairs: [string, string][]) => {
+    const full = path.join(project.dir, "src", "domains", domain, file);
+    let text = readFileSync(full, "utf8");
+    for (const [anchor, inserted] of pairs) {
+      if (!text.includes(anchor)) throw new Error(`${file} has no ${JSON.stringify(anchor)} to add notes before`);
+      text = text.replace(anchor, `${inserted}${anchor}`);
+    }
+    writeFileSync(full, text);
+  };
+  edit("model.ts", [["  owner_id: integer(", '  notes: text("notes"),\n']]);
+  edit("schemas.ts", [
+    [`}).meta({ id: "${pascalSingular}Create" })`, "  notes: z.string().max(1000).nullish(),\n"],
+    [`}).meta({ id: "${pascalSingular}Update" })`, "  notes: z.string().max(1000).nullish(),\n"],
+    ["  owner_id: z.int(),", "  notes: z.string().nullable(),\n"],
+  ]);
+  const model = path.join(project.dir, "src", "domains", domain, "model.ts");
+  const text = readFileSync(model, "utf8");
+  // The generated model imports only the column builders its fields use.
+  if (!/import \{[^}]*\btext\b[^}]*\} from "drizzle-orm\/pg-core"/.test(text)) writeFileSync(model, text.replace("import { ", "import { text, "));
+}
+
+/** A test in the project that a field added by hand (addNotesFieldByHand) is stored on create and update, and kept by an empty update. */
+export function writeNotesTest(project: Project, { route, file }: { route: string; file: string }, extra: Record<string, unknown>): void {
+  writeFileSync(path.join(project.dir, "test", file), `import { expect, it } from "vitest";
+import { createUser, setupApp } from "./support/app.js";
+
+const app = await setupApp();
+
+it("stores a field added by hand on create and update", async () => {
+  const owner = await createUser(app);
+  const created = await app.client.post("${route}", { headers: owner.headers, json: { ...${JSON.stringify(extra)}, notes: "first" } });
+  expect(created.status).toBe(201);
+  expect(created.json()).toMatchObject({ notes: "first" });
+  const id = created.json<{ id: number }>().id;
+  const updated = await app.client.put(\`${route}/\${id}\`, { headers: owner.headers, json: { notes: "second" } });
+  expect(updated.json()).toMatchObject({ notes: "second" });
+  const untouched = await app.client.put(\`${route}/\${id}\`, { headers: owner.headers, json: {} });
+  expect(untouched.json()).toMatchObject({ ...${JSON.stringify(extra)}, notes: "second" });
+});
+`);
+}

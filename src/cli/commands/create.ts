@@ -47,10 +47,13 @@ export async function createCommand(input: CreateInput, context: CommandContext)
 
   // 5. Staged, then moved into place in one rename.
   const output = await createOutput({ fancy: context.stdoutIsTTY && !context.ci });
+  if (target.nameFromDirectory !== undefined) {
+    output.info(`Package name ${target.name}: the directory's name "${target.nameFromDirectory}" is not a valid npm package name`);
+  }
   await output.task(
     `Writing ${plan.files.length} files`,
     () => commitPlan(plan, { target, signal, faults: faultsFromEnv(env) }),
-    () => `Created ${target.display} (${plan.files.length} files, template ${flags.template}, ${answers.db})`,
+    () => `Created ${target.display === "." ? `${target.name} in the current directory` : target.display} (${plan.files.length} files, template ${flags.template}, ${answers.db})`,
   );
 
   // 6. Dependencies: a failure keeps the project and says how to finish.
@@ -98,12 +101,13 @@ function cancelledAfterCreate(target: ProjectTarget): TrellisError {
 function nextSteps(target: ProjectTarget, pm: PackageManager, installed: boolean): string[] {
   const commands = packageManagerCommands(pm);
   return [
-    `cd ${shellQuote(target.display)}`,
+    ...(target.display === "." ? [] : [`cd ${shellQuote(target.display)}`]),
     ...(installed ? [] : [commands.install]),
     commands.run("dev"),
     "",
     `API docs: http://localhost:${DEFAULT_PORT}/docs (ReDoc at /redoc, OpenAPI at /openapi.json)`,
     `Tests: ${commands.run("test")}`,
+    "Settings: .env (development, with a SECRET_KEY of its own; not committed)",
   ];
 }
 

@@ -1,9 +1,13 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { commitChanges } from "../../generator/commit-changes.js";
+import { domainNames, nearFolderNames } from "../../generator/domain-name.js";
 import { planGenerateDomain, type DomainPlan } from "../../generator/domain.js";
 import { faultsFromEnv } from "../../generator/faults.js";
-import { generateMigration, MIGRATION_COMMAND } from "../../generator/migration.js";
+import { generateMigration, keptTableMigration, MIGRATION_COMMAND } from "../../generator/migration.js";
 import { acquireProjectLock } from "../../generator/project-lock.js";
 import { findProjectRoot } from "../../generator/project-root.js";
+import { TrellisError } from "../errors.js";
 import { GENERATE_DOMAIN_FLAGS, GenerateDomainFlags, parseFlags } from "../options.js";
 import { createOutput, type Output } from "../output.js";
 import { describeChange, dryRunReport } from "./change-report.js";
@@ -15,10 +19,13 @@ export async function generateDomainCommand(name: string, rawFlags: Record<strin
   const flags = parseFlags(GENERATE_DOMAIN_FLAGS, GenerateDomainFlags, rawFlags);
   const root = findProjectRoot(context.cwd);
   const planOptions = { root, name, fields: flags.fields, force: flags.force, tests: flags.tests };
+  refuseKeptTable(root, name);
 
   // 2. A dry run reads and prints, and takes no lock: it writes nothing, not even the lock file.
   if (flags.dryRun) {
-    process.stdout.write(dryRunReport((await planGenerateDomain(planOptions)).changes));
+    const plan = await planGenerateDomain(planOptions);
+    const notes = namingNotes(root, name, plan);
+    process.stdout.write([...notes.info, ...notes.warn.map((line) => `warning: ${line}`), dryRunReport(plan.changes)].join("\n"));
     return;
   }
 
@@ -27,6 +34,9 @@ export async function generateDomainCommand(name: string, rawFlags: Record<strin
   const release = acquireProjectLock(root);
   try {
     const plan = await planGenerateDomain(planOptions);
+    const notes = namingNotes(root, name, plan);
+    notes.info.forEach((line) => output.info(line));
+    notes.warn.forEach((line) => output.warn(line));
     if (plan.changes.length === 0) {
       output.step(`Domain ${plan.names.folder} is already up to date; nothing was changed`);
       return;
@@ -48,4 +58,24 @@ function report(plan: DomainPlan, output: Output): void {
     `Registered ${plan.registration.routerName} in src/main.ts`,
     `Undo with: trellis remove domain ${plan.names.folder}`,
   ]);
+}
+
+/** A table kept by an earlier `remove domain` is still in the database: a new CREATE TABLE of that name would fail at the next start. */
+function refuseKeptTable(root: string, name: string): void {
+  const { table, folder } = domainNames(name);
+  const kept = keptTableMigration(root, table);
+  if (kept === undefined) return;
+  throw new TrellisError("TRELLIS_E_TABLE_KEPT", `table ${table} of a removed domain ${folder} is still in the database (${kept} kept it); a new domain ${folder} would fail to create it. Nothing was changed`, {
+    hint: `Drop the old table first with \`npx trellis remove domain ${folder} --drop-table\`, or choose another name; to bring the removed code back, restore it from git.`,
+  });
+}
+
+/** Says when the name was pluralised, and warns when a folder of the typed or singular name sits beside the new one. */
+function namingNotes(root: string, name: string, plan: DomainPlan): { info: string[]; warn: string[] } {
+  const { typed, others } = nearFolderNames(name, plan.names);
+  const info = typed === plan.names.folder ? [] : [`pluralised ${typed} to ${plan.names.folder}: the domain goes in src/domains/${plan.names.folder}, route ${plan.names.route}, table ${plan.names.table}`];
+  const warn = others
+    .filter((folder) => existsSync(path.join(root, "src", "domains", folder)))
+    .map((folder) => `src/domains/${folder} already exists; this creates src/domains/${plan.names.folder} beside it. If you meant that domain, stop and edit it instead`);
+  return { info, warn };
 }

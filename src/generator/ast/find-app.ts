@@ -1,4 +1,4 @@
-import type { ExpressionStatement, ImportDeclaration, Project, SourceFile } from "ts-morph";
+import type { ExpressionStatement, ImportDeclaration, Node as TsNode, Project, SourceFile, Statement } from "ts-morph";
 import { tsMorph } from "./ts-morph.js";
 
 /**
@@ -60,4 +60,56 @@ export function lineBounds(file: SourceFile, start: number, end: number): { line
   const before = text.slice(lineStart, start);
   const after = text.slice(end, newline === -1 ? text.length : newline).replace(/\r$/, "");
   return { lineStart, lineEnd, alone: before.trim() === "" && after.trim() === "" };
+}
+
+/**
+ * The statement that holds `statement` at the level of its function body
+ * (or of the file): the include itself when it stands alone, else the `if`,
+ * loop or block around it. A function passed as an argument (a forEach
+ * callback) may run any number of times, so it counts as part of the
+ * statement around the call, like a loop body.
+ */
+export function enclosingTopStatement(statement: ExpressionStatement): Statement {
+  const { Node } = tsMorph();
+  let current: TsNode = statement;
+  let top: Statement = statement;
+  for (let parent = current.getParent(); parent !== undefined; current = parent, parent = parent.getParent()) {
+    if (Node.isSourceFile(parent)) break;
+    if (Node.isBlock(parent) && isFunctionBody(parent) && !isCallback(parent.getParentOrThrow())) break;
+    if (Node.isStatement(parent)) top = parent;
+  }
+  return top;
+}
+
+function isFunctionBody(block: TsNode): boolean {
+  const { Node } = tsMorph();
+  const owner = block.getParent();
+  return owner !== undefined && (Node.isFunctionLikeDeclaration(owner) || Node.isClassStaticBlockDeclaration(owner));
+}
+
+/** A function expression or arrow written as a call argument. */
+function isCallback(fn: TsNode): boolean {
+  const { Node } = tsMorph();
+  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
+  let outer = fn.getParent();
+  while (outer !== undefined && Node.isParenthesizedExpression(outer)) outer = outer.getParent();
+  return outer !== undefined && (Node.isCallExpression(outer) || Node.isNewExpression(outer));
+}
+
+/** Where a statement's line ends for an insertion after it: past a trailing comment on the same line. */
+export function endIncludingTrailingComments(statement: Statement): number {
+  let end = statement.getEnd();
+  for (const range of statement.getTrailingCommentRanges()) {
+    const between = statement.getSourceFile().getFullText().slice(end, range.getPos());
+    if (between.includes("\n")) break;
+    end = range.getEnd();
+  }
+  return end;
+}
+
+/** The leading spaces and tabs of the line a position is on: an indentation, never code. */
+export function lineIndentation(file: SourceFile, position: number): string {
+  const text = file.getFullText();
+  const lineStart = text.lastIndexOf("\n", position - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }

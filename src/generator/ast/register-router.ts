@@ -1,6 +1,6 @@
 import type { ImportDeclaration } from "ts-morph";
 import { TrellisError } from "../../cli/errors.js";
-import { EXPECTED_SHAPE, findAppRegistrations, includeCall, lineBounds, parseSource } from "./find-app.js";
+import { enclosingTopStatement, endIncludingTrailingComments, EXPECTED_SHAPE, findAppRegistrations, includeCall, lineIndentation, parseSource } from "./find-app.js";
 import { tsMorph } from "./ts-morph.js";
 
 export interface RouterRegistration {
@@ -17,8 +17,9 @@ export function manualLines({ routerName, importPath }: RouterRegistration): str
 
 /**
  * Adds `import { x } from "<path>"` among the domain imports (in sorted
- * place) and `app.include(x)` after the last include whose argument is a
- * plain identifier. Text is inserted at positions the AST gives, so every
+ * place) and `app.include(x)` as a statement of its own after the last
+ * include whose argument is a plain identifier (after the whole `if` or loop
+ * when that include is guarded or looped, with that statement's indentation). Text is inserted at positions the AST gives, so every
  * other byte of the file stays as the user wrote it. Returns the source
  * unchanged when both are already there.
  */
@@ -41,9 +42,10 @@ export function registerRouter(source: string, registration: RouterRegistration)
     const anchor = [...includes].reverse().find((statement) => /^[A-Za-z_$][\w$]*$/.test(includeCall(statement)!.argument)) ?? includes.at(-1)!;
     const { receiver } = includeCall(anchor)!;
     const semicolon = anchor.getText().trimEnd().endsWith(";") ? ";" : "";
-    const { lineStart } = lineBounds(file, anchor.getStart(), anchor.getEnd());
-    const indent = source.slice(lineStart, anchor.getStart());
-    edits.push({ at: anchor.getEnd(), text: `${newline}${indent}${receiver}.include(${routerName})${semicolon}` });
+    // A guarded or looped include is one statement with its guard: the new include goes after all of it, on its own.
+    const top = enclosingTopStatement(anchor);
+    const indent = lineIndentation(file, top.getStart());
+    edits.push({ at: endIncludingTrailingComments(top), text: `${newline}${indent}${receiver}.include(${routerName})${semicolon}` });
   }
   if (!hasImport) edits.push(importEdit({ imports, registration, newline }));
   if (edits.length === 0) return source;

@@ -6,6 +6,16 @@ import { products, type NewProduct, type Product } from "./model.js";
 import type { ProductCreateInput, ProductUpdateInput } from "./schemas.js";
 
 /**
+ * The row to write: the validated input as a whole, so a field added to the
+ * schemas and the model is stored without a change here. A schema field
+ * with no column in the table (drizzle would drop it without a word) is a
+ * compile error here, and so is a value of a type the column does not take.
+ */
+function toRow<T extends Partial<NewProduct>>(values: T & Record<Exclude<keyof T, keyof NewProduct>, never>): T {
+  return values;
+}
+
+/**
  * The products domain's logic: lookups, the owner-or-superuser rule and
  * writes. Routers only translate HTTP to these calls.
  */
@@ -23,19 +33,15 @@ export class ProductService {
   }
 
   async create(input: ProductCreateInput, owner: User): Promise<Product> {
-    const values: NewProduct = { name: input.name, description: input.description ?? null, price: input.price, owner_id: owner.id };
-    const [product] = await this.db.insert(products).values(values).returning();
+    const [product] = await this.db.insert(products).values(toRow({ ...input, owner_id: owner.id })).returning();
     return product!;
   }
 
   async update(id: number, input: ProductUpdateInput, user: User): Promise<Product> {
     const product = await this.getOwned(id, user);
-    const changes: Partial<NewProduct> = {};
-    if (input.name !== undefined) changes.name = input.name;
-    if (input.description !== undefined) changes.description = input.description;
-    if (input.price !== undefined) changes.price = input.price;
-    if (Object.keys(changes).length === 0) return product;
-    const [updated] = await this.db.update(products).set(changes).where(eq(products.id, id)).returning();
+    // A field left out of the body is absent or undefined, and drizzle leaves its column as it is.
+    if (Object.values(input).every((value) => value === undefined)) return product;
+    const [updated] = await this.db.update(products).set(toRow(input)).where(eq(products.id, id)).returning();
     return updated!;
   }
 
